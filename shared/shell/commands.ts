@@ -1,0 +1,157 @@
+// Reading commands the way the shell would run them: through wrappers (sudo, env, ...) and into
+// package-manager subcommands, with each tool's options that take a value.
+import type { ShellCommand, ShellWord } from './parser';
+
+export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper';
+
+export interface PackageManagerCall {
+  manager: PackageManager;
+  /** The executable as written, e.g. `apt-get`, `apt`, `microdnf`. */
+  tool: string;
+  /** The subcommand (`install`, `update`, ...) or null when none was given. */
+  subcommand: string | null;
+  subcommandWord: ShellWord | null;
+  /** Options before and after the subcommand. */
+  options: ShellWord[];
+  /** Positional words after the subcommand (packages, usually). */
+  operands: ShellWord[];
+  command: ShellCommand;
+  /** Index in `command.args` where the tool's own words start (after wrappers such as sudo). */
+  firstArg: number;
+}
+
+const TOOLS: Record<string, PackageManager> = {
+  'apt-get': 'apt',
+  apt: 'apt',
+  aptitude: 'apt',
+  apk: 'apk',
+  yum: 'yum',
+  dnf: 'dnf',
+  microdnf: 'dnf',
+  tdnf: 'dnf',
+  zypper: 'zypper',
+};
+
+// Options whose value is the next word (the `--opt=value` form needs no listing).
+const VALUE_OPTIONS: Record<PackageManager, ReadonlySet<string>> = {
+  apt: new Set(['-o', '-c', '-t', '-a', '--option', '--config-file', '--target-release', '--default-release', '--host-architecture']),
+  apk: new Set(['-X', '-p', '-t', '--repository', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file', '--virtual', '--timeout']),
+  yum: new Set(['-c', '-d', '-e', '-x', '--config', '--installroot', '--releasever', '--exclude', '--enablerepo', '--disablerepo', '--setopt', '--repo', '--repoid', '--disableplugin', '--enableplugin', '--rpmverbosity', '--forcearch', '--downloaddir', '--destdir', '--comment']),
+  dnf: new Set(['-c', '-d', '-e', '-x', '--config', '--installroot', '--releasever', '--exclude', '--enablerepo', '--disablerepo', '--setopt', '--repo', '--repoid', '--disableplugin', '--enableplugin', '--rpmverbosity', '--forcearch', '--downloaddir', '--destdir', '--comment']),
+  zypper: new Set(['-R', '-r', '-c', '-D', '-C', '-t', '--root', '--repo', '--config', '--reposd-dir', '--cache-dir', '--raw-cache-dir', '--solv-cache-dir', '--pkg-cache-dir', '--type', '--from']),
+};
+
+/**
+ * Where the real program starts when a command runs through a wrapper:
+ * `sudo -E apt-get ...`, `env A=1 apk ...`, `nice -n 5 dnf ...`, `eatmydata apt-get ...`.
+ * Returns the program's name word and the index of its first argument in `command.args`.
+ */
+export function unwrapCommand(command: ShellCommand): { name: ShellWord; firstArg: number } | null {
+  let name: ShellWord = command.name;
+  let i = 0;
+  for (let depth = 0; depth < 8; depth++) {
+    const program = basename(name.value);
+    if (program === null) return null;
+    let skipValue: ReadonlySet<string> | null = null;
+    switch (program) {
+      case 'sudo': skipValue = new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U']); break;
+      case 'env': skipValue = new Set(['-u', '-C', '-S']); break;
+      case 'nice': skipValue = new Set(['-n']); break;
+      case 'time': case 'eatmydata': case 'command': case 'exec': case 'nohup': case 'doas':
+        skipValue = new Set(); break;
+      default:
+        return { name, firstArg: i };
+    }
+    // Skip the wrapper's own options (and env's VAR=value words).
+    while (i < command.args.length) {
+      const v = command.args[i].value;
+      if (v === null) return null;
+      if (v === '--') { i++; break; }
+      if (v.startsWith('-') && v.length > 1) {
+        i += skipValue.has(v) ? 2 : 1;
+        continue;
+      }
+      if (program === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) { i++; continue; }
+      break;
+    }
+    if (i >= command.args.length) return null;
+    name = command.args[i];
+    i++;
+  }
+  return null;
+}
+
+/** The program's base name: `/usr/bin/apt-get` → `apt-get`. */
+export function basename(value: string | null): string | null {
+  if (value === null) return null;
+  const slash = value.lastIndexOf('/');
+  return slash >= 0 ? value.slice(slash + 1) : value;
+}
+
+export function packageManagerCall(command: ShellCommand): PackageManagerCall | null {
+  const unwrapped = unwrapCommand(command);
+  if (!unwrapped) return null;
+  const tool = basename(unwrapped.name.value)!;
+  const manager = TOOLS[tool];
+  if (!manager) return null;
+  const valueOptions = VALUE_OPTIONS[manager];
+  const options: ShellWord[] = [];
+  const operands: ShellWord[] = [];
+  let subcommandWord: ShellWord | null = null;
+  const args = command.args;
+  for (let i = unwrapped.firstArg; i < args.length; i++) {
+    const word = args[i];
+    const v = word.value;
+    if (v !== null && v.startsWith('-') && v.length > 1) {
+      options.push(word);
+      if (valueOptions.has(v) && i + 1 < args.length) options.push(args[++i]);
+      continue;
+    }
+    if (!subcommandWord) subcommandWord = word;
+    else operands.push(word);
+  }
+  return {
+    manager,
+    tool,
+    subcommand: subcommandWord?.value ?? null,
+    subcommandWord,
+    options,
+    operands,
+    command,
+    firstArg: unwrapped.firstArg,
+  };
+}
+
+/** Refreshes the package index and nothing else. */
+export function isIndexRefresh(call: PackageManagerCall): boolean {
+  switch (call.manager) {
+    case 'apt': return call.subcommand === 'update';
+    case 'apk': return call.subcommand === 'update';
+    case 'yum':
+    case 'dnf': return call.subcommand === 'makecache';
+    case 'zypper': return call.subcommand === 'refresh' || call.subcommand === 'ref';
+  }
+}
+
+const NON_CONSUMING: Record<PackageManager, ReadonlySet<string>> = {
+  apt: new Set(['update', 'clean', 'autoclean', 'autoremove', 'remove', 'purge']),
+  apk: new Set(['update', 'del', 'cache', 'info', 'stats']),
+  yum: new Set(['makecache', 'clean', 'remove', 'erase', 'autoremove']),
+  dnf: new Set(['makecache', 'clean', 'remove', 'erase', 'autoremove']),
+  zypper: new Set(['refresh', 'ref', 'clean', 'cc', 'remove', 'rm', 'addrepo', 'ar', 'removerepo', 'rr']),
+};
+
+/** Uses the package index (installs, upgrades, downloads): a refresh in the same RUN is then fine. */
+export function consumesIndex(call: PackageManagerCall): boolean {
+  if (call.subcommand === null) return false;
+  return !NON_CONSUMING[call.manager].has(call.subcommand);
+}
+
+/** `apt-cache policy x`, `apt-mark`: other tools that read the same index, for safety checks. */
+export function readsIndex(command: ShellCommand, manager: PackageManager): boolean {
+  const call = packageManagerCall(command);
+  if (call) return call.manager === manager;
+  const program = basename(unwrapCommand(command)?.name.value ?? null);
+  if (manager === 'apt') return program === 'apt-cache' || program === 'apt-file' || program === 'add-apt-repository';
+  return false;
+}

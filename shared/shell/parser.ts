@@ -1,0 +1,166 @@
+// Shell analysis for RUN instructions, on tree-sitter-bash (WASM). Chosen over mvdan-sh because it is
+// about twice as fast on the corpus and error-tolerant: a half-typed line still gives a usable tree.
+// The engine stays free of I/O: whoever starts it hands over the two .wasm files as bytes.
+import { Language, Parser, type Node as SyntaxNode } from 'web-tree-sitter';
+
+/** A word of a command. Offsets are relative to the parsed source. */
+export interface ShellWord {
+  /** Source text as written (quotes and escapes included). */
+  text: string;
+  /** The word after quote removal, or null when it depends on an expansion ($VAR, $(cmd), ...). */
+  value: string | null;
+  start: number;
+  end: number;
+}
+
+export interface ShellCommand {
+  name: ShellWord;
+  args: ShellWord[];
+  start: number;
+  end: number;
+}
+
+/** One element of a top-level `a && b && c` chain: a statement and, when it is a plain command, that command. */
+export interface ChainItem {
+  start: number;
+  end: number;
+  command: ShellCommand | null;
+}
+
+export interface ShellScript {
+  /** Every simple command, nested ones included (subshells, `if` bodies, `$(...)`), in source order. */
+  commands: ShellCommand[];
+  /** Top-level statements, each split on `&&` into the commands it chains. */
+  chains: ChainItem[][];
+  hasErrors: boolean;
+}
+
+let parser: Parser | null = null;
+
+export interface ShellWasm {
+  /** web-tree-sitter's runtime, `tree-sitter.wasm`. */
+  runtime: Uint8Array;
+  /** The grammar, `tree-sitter-bash.wasm`. */
+  bash: Uint8Array;
+}
+
+/** Loads the WASM parser once; must resolve before the first lint. */
+export async function initShellParser(wasm: ShellWasm): Promise<void> {
+  if (parser) return;
+  await Parser.init({ wasmBinary: wasm.runtime });
+  const language = await Language.load(wasm.bash);
+  const p = new Parser();
+  p.setLanguage(language);
+  parser = p;
+}
+
+export function isShellParserReady(): boolean {
+  return parser !== null;
+}
+
+// Parses are cached by source text: unchanged RUN instructions are not re-parsed on every keystroke.
+const CACHE_LIMIT = 4000;
+const cache = new Map<string, ShellScript>();
+
+export function parseShell(source: string): ShellScript {
+  const cached = cache.get(source);
+  if (cached) {
+    // refresh recency
+    cache.delete(source);
+    cache.set(source, cached);
+    return cached;
+  }
+  if (!parser) throw new Error('Shell parser not initialised: call initShellParser() first');
+  const tree = parser.parse(source);
+  if (!tree) throw new Error('Shell parser returned no tree');
+  let script: ShellScript;
+  try {
+    script = extract(tree.rootNode);
+  } finally {
+    tree.delete(); // WASM memory is not garbage-collected
+  }
+  cache.set(source, script);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  return script;
+}
+
+function extract(root: SyntaxNode): ShellScript {
+  const byStart = new Map<number, ShellCommand>();
+  const commands: ShellCommand[] = [];
+  for (const node of root.descendantsOfType('command')) {
+    if (!node) continue;
+    const command = toCommand(node);
+    if (command) {
+      commands.push(command);
+      byStart.set(node.startIndex, command);
+    }
+  }
+  const chains: ChainItem[][] = [];
+  for (const statement of root.namedChildren) {
+    if (!statement || statement.type === 'comment') continue;
+    chains.push(flattenAndChain(statement).map((n) => ({
+      start: n.startIndex,
+      end: n.endIndex,
+      command: n.type === 'command' ? byStart.get(n.startIndex) ?? null : null,
+    })));
+  }
+  return { commands, chains, hasErrors: root.hasError };
+}
+
+function flattenAndChain(node: SyntaxNode): SyntaxNode[] {
+  if (node.type === 'list' && node.childCount === 3 && node.child(1)?.type === '&&') {
+    return [...flattenAndChain(node.child(0)!), ...flattenAndChain(node.child(2)!)];
+  }
+  return [node];
+}
+
+function toCommand(node: SyntaxNode): ShellCommand | null {
+  const nameNode = node.childForFieldName('name');
+  if (!nameNode) return null;
+  const args: ShellWord[] = [];
+  for (const arg of node.childrenForFieldName('argument')) {
+    if (arg) args.push(toWord(arg));
+  }
+  return { name: toWord(nameNode), args, start: node.startIndex, end: node.endIndex };
+}
+
+function toWord(node: SyntaxNode): ShellWord {
+  return { text: node.text, value: wordValue(node), start: node.startIndex, end: node.endIndex };
+}
+
+function wordValue(node: SyntaxNode): string | null {
+  switch (node.type) {
+    case 'command_name':
+      return node.firstNamedChild ? wordValue(node.firstNamedChild) : null;
+    case 'word':
+    case 'number':
+      return unescapeUnquoted(node.text);
+    case 'raw_string':
+      return node.text.slice(1, -1);
+    case 'string': {
+      let out = '';
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type !== 'string_content') return null;
+        out += child.text.replace(/\\([$`"\\\n])/g, '$1');
+      }
+      return out;
+    }
+    case 'concatenation': {
+      let out = '';
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        const v = wordValue(child);
+        if (v === null) return null;
+        out += v;
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+function unescapeUnquoted(text: string): string {
+  return text.includes('\\') ? text.replace(/\\(.)/gs, '$1') : text;
+}

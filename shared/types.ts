@@ -1,0 +1,91 @@
+// Plain data types shared by the engine, the language server and the CLI.
+// Positions are 0-based and use UTF-16 code units, exactly as LSP does.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+export type Locale = 'en' | 'es';
+
+/** A text in both languages of the project. */
+export interface Localized {
+  en: string;
+  es: string;
+}
+
+/**
+ * `quickfix`: safe, mechanical, needs nothing from the user (fix-all and fix-on-save apply it).
+ * `refactor`: an alternative the user may choose; never applied by fix-all.
+ */
+export type FixKind = 'quickfix' | 'refactor';
+
+export interface Fix {
+  title: string;
+  kind: FixKind;
+  edits: TextEdit[];
+}
+
+export interface LocalizedFix {
+  title: Localized;
+  kind: FixKind;
+  edits: TextEdit[];
+}
+
+/** Rule ids of other linters that check the same thing, so users can map their old configs. */
+export interface Equivalents {
+  hadolint?: string[];
+  trivy?: string[];
+  checkov?: string[];
+}
+
+export interface RuleDocs {
+  /** Short name of the problem. */
+  title: string;
+  /** Why it matters, in the project's own words (guide's reasoning). */
+  why: string;
+  /** What to do instead. */
+  how: string;
+}
+
+export interface RuleMeta {
+  /** kebab-case, stable: it appears in ignore comments and configs. */
+  id: string;
+  /** Guide sections, most specific first, e.g. ['3.1.2', '2.1.3']. */
+  sections: string[];
+  severity: Severity;
+  /** True when at least one finding can carry a `quickfix`. */
+  fixable: boolean;
+  docs: { en: RuleDocs; es: RuleDocs };
+  equivalents: Equivalents;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  guideSection: string;
+  url: string;
+  fixes: Fix[];
+}
+
+export interface LintOptions {
+  locale?: Locale;
+  /** Rule id → severity override or 'off'. Unknown ids are ignored here (the config layer reports them). */
+  rules?: Record<string, SeveritySetting>;
+}
