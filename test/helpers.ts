@@ -4,7 +4,9 @@ import { loadEngine } from '../server/loadEngine';
 import { lint, type EngineOptions } from '../shared/engine';
 import type { Finding } from '../shared/types';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+// Compiled tests live in out/test; a helper may compile elsewhere and run from the repository root.
+export const ROOT = [path.resolve(__dirname, '..', '..'), process.cwd()]
+  .find((dir) => fs.existsSync(path.join(dir, 'test', 'fixtures'))) ?? process.cwd();
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'files');
 export const GUIDE = path.resolve(ROOT, '..', 'shared', 'guide');
