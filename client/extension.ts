@@ -1,1 +1,28 @@
-export {};
+// Thin VS Code client: starts the bundled language server and knows nothing about rules.
+import { env, type ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: 'dockerfile' },
+      { scheme: 'file', pattern: '**/Containerfile' },
+      { scheme: 'file', pattern: '**/*.Dockerfile' },
+      { scheme: 'file', pattern: '**/Dockerfile.*' },
+    ],
+    initializationOptions: { locale: env.language },
+  };
+  client = new LanguageClient('dockerfileSeguro', 'Dockerfile Seguro', serverOptions, clientOptions);
+  await client.start();
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return client?.stop();
+}

@@ -10,6 +10,12 @@ const out = path.join(root, 'dist');
 const production = process.argv.includes('--production');
 mkdirSync(out, { recursive: true });
 
+// web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle does not have.
+const importMetaShim = {
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: '#!/usr/bin/env node\nvar __bundleUrl = require("url").pathToFileURL(__filename).href;' },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -23,8 +29,8 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
-  esbuild.build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js', ...importMetaShim }),
+  esbuild.build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', ...importMetaShim }),
 ]);
 chmodSync(path.join(out, 'server.js'), 0o755);
 chmodSync(path.join(out, 'cli.js'), 0o755);
