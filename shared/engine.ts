@@ -26,7 +26,7 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
     if (!severity) continue;
     const reports: Report[] = [];
     try {
-      rule.check({ model, report: (r) => reports.push(r) });
+      rule.check({ model, options, report: (r) => reports.push(r) });
     } catch (error) {
       options.onRuleError?.(rule.meta.id, error);
       continue;

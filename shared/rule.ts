@@ -1,5 +1,5 @@
 import type { DockerfileModel } from './dockerfile';
-import type { Localized, LocalizedFix, Range, RuleMeta } from './types';
+import type { LintOptions, Localized, LocalizedFix, Range, RuleMeta } from './types';
 
 export interface Report {
   /** The exact offending text, not the whole line. */
@@ -10,6 +10,8 @@ export interface Report {
 
 export interface RuleContext {
   readonly model: DockerfileModel;
+  /** The lint options (configured registries, labels, build-context files...). */
+  readonly options: LintOptions;
   report(report: Report): void;
 }
 

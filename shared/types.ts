@@ -84,8 +84,24 @@ export interface Finding {
   fixes: Fix[];
 }
 
+/** A file of the build context that the caller (server or CLI) read for the engine, which does no I/O. */
+export interface ContextFile {
+  /** Path relative to the Dockerfile's folder, with forward slashes (e.g. `.dockerignore`). */
+  path: string;
+  text: string;
+}
+
 export interface LintOptions {
   locale?: Locale;
   /** Rule id → severity override or 'off'. Unknown ids are ignored here (the config layer reports them). */
   rules?: Record<string, SeveritySetting>;
+  /** Registries images may come from (e.g. `registry.example.com`, `docker.io`); unset = no registry check. */
+  trustedRegistries?: string[];
+  /** Label keys the final image must carry; unset = the OCI defaults. */
+  requiredLabels?: string[];
+  /**
+   * What the caller knows about the build context. `dockerignore` is the ignore file that applies to this
+   * Dockerfile, null when the caller looked and found none, undefined when it could not look (e.g. stdin).
+   */
+  context?: { dockerignore?: ContextFile | null };
 }
