@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { GUIDE_SECTIONS, guideUrl, GUIDE_BASE_URL } from '../shared/guide';
 import { RULES } from '../shared/rules';
 import { KEYWORD_ADVICE } from '../shared/hover';
+import { ruleTable } from '../scripts/docs';
 import { FIXTURES, GUIDE, ROOT } from './helpers';
 
 /** GitHub's heading anchors: lower case, punctuation dropped (accents kept), spaces to hyphens. */
@@ -112,5 +113,11 @@ describe('extension manifest', () => {
     const rules = manifest.contributes.configuration.properties['dockerfileSeguro.rules'];
     assert.deepEqual(rules.additionalProperties.enum, ['off', 'error', 'warning', 'information', 'hint']);
     assert.deepEqual(Object.keys(rules.properties ?? {}).sort(), RULES.map((r) => r.meta.id).sort());
+  });
+});
+
+describe('README', () => {
+  it('carries the rule table generated from the metadata (npm run docs)', () => {
+    assert.ok(readme.includes(`<!-- rules:start -->\n${ruleTable()}\n<!-- rules:end -->`), 'README rule table is stale: run npm run docs');
   });
 });

@@ -1,0 +1,70 @@
+// Generates the README's rule table (and, with --corpus, the per-rule counts on ../shared/corpus) from
+// the rule metadata, so documentation cannot drift from the code. `npm run docs` rewrites README.md;
+// test/meta.test.ts fails when the committed table differs from what this prints.
+import * as fs from 'fs';
+import * as path from 'path';
+import { RULES } from '../shared/rules';
+import { lint } from '../shared/engine';
+import type { Rule } from '../shared/rule';
+
+export function ruleRow(rule: Rule): string {
+  const { id, sections, severity, fixable, docs, equivalents } = rule.meta;
+  const others = [equivalents.hadolint, equivalents.trivy, equivalents.checkov].map((ids) => (ids?.length ? ids.join(', ') : '–')).join(' / ');
+  const defaultLevel = id === 'image-registry' ? `${severity} (off until configured)` : severity;
+  return `| \`${id}\` | ${sections.join(', ')} | ${defaultLevel} | ${fixable ? 'yes' : '–'} | ${docs.en.title} | ${others} |`;
+}
+
+export function ruleTable(): string {
+  return [
+    '| id | guide | severity | fix | what it is about | hadolint / Trivy / Checkov |',
+    '|---|---|---|---|---|---|',
+    ...RULES.map(ruleRow),
+  ].join('\n');
+}
+
+export function corpusTable(corpus: string): string {
+  const files = fs.readdirSync(corpus).sort();
+  const counts = new Map<string, { findings: number; files: number; fixable: number }>(RULES.map((r) => [r.meta.id, { findings: 0, files: 0, fixable: 0 }]));
+  let lines = 0;
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(corpus, file), 'utf8');
+    lines += text.split('\n').length;
+    const seen = new Set<string>();
+    for (const f of lint(text)) {
+      const c = counts.get(f.ruleId)!;
+      c.findings++;
+      if (f.fixes.some((x) => x.kind === 'quickfix')) c.fixable++;
+      if (!seen.has(f.ruleId)) { seen.add(f.ruleId); c.files++; }
+    }
+  }
+  return [
+    `Findings on the ${files.length} Dockerfiles (${lines.toLocaleString('en')} lines) of the corpus, default settings:`,
+    '',
+    '| rule | findings | files | with a quick fix |',
+    '|---|---:|---:|---:|',
+    ...[...counts].map(([id, c]) => `| \`${id}\` | ${c.findings} | ${c.files} | ${c.fixable} |`),
+  ].join('\n');
+}
+
+export function replaceBetween(text: string, marker: string, content: string): string {
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README lacks ${start} ... ${end}`);
+  return `${text.slice(0, a + start.length)}\n${content}\n${text.slice(b)}`;
+}
+
+if (require.main === module) {
+  void (async () => {
+    const { loadEngine } = await import('../server/loadEngine');
+    await loadEngine();
+    const root = path.resolve(__dirname, '..', '..');
+    const readmePath = path.join(root, 'README.md');
+    let readme = replaceBetween(fs.readFileSync(readmePath, 'utf8'), 'rules', ruleTable());
+    const corpus = path.resolve(root, '..', 'shared', 'corpus', 'files');
+    if (fs.existsSync(corpus)) readme = replaceBetween(readme, 'corpus', corpusTable(corpus));
+    fs.writeFileSync(readmePath, readme);
+    console.log('README.md updated');
+  })();
+}
