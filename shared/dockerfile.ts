@@ -35,6 +35,7 @@ export class DockerfileModel {
   readonly stages: Stage[];
   private readonly shells = new Map<Instruction, RunShell | null>();
   private readonly stageByInstruction = new Map<Instruction, Stage>();
+  private globalArgs: Map<string, string | null> | null = null;
 
   constructor(readonly text: string) {
     this.index = new LineIndex(text);
@@ -75,7 +76,10 @@ export class DockerfileModel {
    * Returns null when a variable has no known value.
    */
   expand(value: string, line: number): string | null {
-    return substituteVariables(value, (name) => this.ast.resolveVariable(name, line));
+    // dockerfile-ast recurses without end for a line after the last instruction: clamp it.
+    const last = this.instructions.length ? this.instructions[this.instructions.length - 1].getRange().end.line : 0;
+    const at = Math.max(0, Math.min(line, last));
+    return substituteVariables(value, (name) => this.ast.resolveVariable(name, at));
   }
 
   /** The shell script of a shell-form RUN, or null for exec form, non-POSIX shells or ONBUILD. */
@@ -136,11 +140,18 @@ export class DockerfileModel {
 
   /** FROM only sees ARGs declared before the first FROM. */
   private expandGlobal(value: string): string | null {
-    const defaults = new Map<string, string | null>();
-    for (const arg of this.ast.getInitialARGs()) {
-      const property = arg.getProperty();
-      if (property) defaults.set(property.getName(), property.getValue());
+    if (!this.globalArgs) {
+      // Each default may use the ARGs declared before it: `ARG IMAGE=$REGISTRY/base`.
+      const defaults = new Map<string, string | null>();
+      for (const arg of this.ast.getInitialARGs()) {
+        const property = arg.getProperty();
+        if (!property) continue;
+        const raw = property.getValue();
+        defaults.set(property.getName(), raw === null ? null : substituteVariables(raw, (name) => defaults.get(name)));
+      }
+      this.globalArgs = defaults;
     }
+    const defaults = this.globalArgs;
     return substituteVariables(value, (name) => defaults.get(name));
   }
 
