@@ -41,7 +41,7 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
         range: report.range,
         guideSection: rule.meta.sections[0],
         url: guideUrl(rule.meta.sections[0]),
-        fixes: (report.fixes ?? []).map((f): Fix => ({ title: f.title[locale], kind: f.kind, edits: f.edits })),
+        fixes: (report.fixes ?? []).map((f): Fix => ({ title: f.title[locale], kind: f.kind, edits: f.edits, ...(f.files ? { files: f.files } : {}) })),
       });
     }
   }

@@ -34,16 +34,29 @@ export interface Localized {
  */
 export type FixKind = 'quickfix' | 'refactor';
 
+/** A change to another file of the build context (e.g. creating `.dockerignore`). */
+export interface FileChange {
+  /** Path relative to the Dockerfile's folder, forward slashes. */
+  path: string;
+  /** True: the file does not exist yet and is created with the edits applied to empty text. */
+  create?: boolean;
+  edits: TextEdit[];
+}
+
 export interface Fix {
   title: string;
   kind: FixKind;
+  /** Edits of the Dockerfile itself. */
   edits: TextEdit[];
+  /** Changes to other files, applied together with `edits`. */
+  files?: FileChange[];
 }
 
 export interface LocalizedFix {
   title: Localized;
   kind: FixKind;
   edits: TextEdit[];
+  files?: FileChange[];
 }
 
 /** Rule ids of other linters that check the same thing, so users can map their old configs. */
