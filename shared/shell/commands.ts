@@ -4,6 +4,13 @@ import type { ShellCommand, ShellWord } from './parser';
 
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper';
 
+/** Managers that share one package index: yum and dnf read the same repository metadata (yum is dnf on RHEL 8+). */
+export type ManagerFamily = 'apt' | 'apk' | 'rpm' | 'zypper';
+
+export function managerFamily(manager: PackageManager): ManagerFamily {
+  return manager === 'yum' || manager === 'dnf' ? 'rpm' : manager;
+}
+
 export interface PackageManagerCall {
   manager: PackageManager;
   /** The executable as written, e.g. `apt-get`, `apt`, `microdnf`. */
@@ -43,7 +50,7 @@ const VALUE_OPTIONS: Record<PackageManager, ReadonlySet<string>> = {
 
 /**
  * Where the real program starts when a command runs through a wrapper:
- * `sudo -E apt-get ...`, `env A=1 apk ...`, `nice -n 5 dnf ...`, `eatmydata apt-get ...`.
+ * `sudo -E apt-get ...`, `env A=1 apk ...`, `nice -n 5 dnf ...`, `eatmydata apt-get ...`, `xargs -r apt-mark ...`.
  * Returns the program's name word and the index of its first argument in `command.args`.
  */
 export function unwrapCommand(command: ShellCommand): { name: ShellWord; firstArg: number } | null {
@@ -57,6 +64,7 @@ export function unwrapCommand(command: ShellCommand): { name: ShellWord; firstAr
       case 'sudo': skipValue = new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U']); break;
       case 'env': skipValue = new Set(['-u', '-C', '-S']); break;
       case 'nice': skipValue = new Set(['-n']); break;
+      case 'xargs': skipValue = new Set(['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--max-args', '--max-lines', '--max-procs', '--max-chars']); break;
       case 'time': case 'eatmydata': case 'command': case 'exec': case 'nohup': case 'doas':
         skipValue = new Set(); break;
       default:
@@ -147,11 +155,40 @@ export function consumesIndex(call: PackageManagerCall): boolean {
   return !NON_CONSUMING[call.manager].has(call.subcommand);
 }
 
-/** `apt-cache policy x`, `apt-mark`: other tools that read the same index, for safety checks. */
+// Other programs that read (or rewrite and re-read) a family's package index.
+const INDEX_READERS: Record<ManagerFamily, ReadonlySet<string>> = {
+  apt: new Set(['apt-cache', 'apt-file', 'apt-mark', 'add-apt-repository', 'apt-rdepends', 'apt-show-versions']),
+  apk: new Set(),
+  rpm: new Set(['repoquery', 'yumdownloader', 'yum-builddep', 'debuginfo-install']),
+  zypper: new Set(),
+};
+
+/**
+ * `apt-cache policy x`, `apt-mark`, `repoquery`, or any call of the same family's package manager:
+ * commands that read the same index, for safety checks.
+ */
 export function readsIndex(command: ShellCommand, manager: PackageManager): boolean {
+  const family = managerFamily(manager);
   const call = packageManagerCall(command);
-  if (call) return call.manager === manager;
+  if (call) return managerFamily(call.manager) === family;
   const program = basename(unwrapCommand(command)?.name.value ?? null);
-  if (manager === 'apt') return program === 'apt-cache' || program === 'apt-file' || program === 'add-apt-repository';
-  return false;
+  return program !== null && INDEX_READERS[family].has(program);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox', 'source', '.', 'eval']);
+
+/**
+ * Runs code this analysis cannot see into, which may well call a package manager: a shell or a script
+ * (`bash setup.sh`, `curl ... | sh`, `./install`, `/opt/tools/setup`, `eval "$X"`) or a program whose name
+ * is only known at build time (`$PKG install x`).
+ */
+export function runsOpaqueCode(command: ShellCommand): boolean {
+  const unwrapped = unwrapCommand(command);
+  if (!unwrapped) return true;
+  const value = unwrapped.name.value;
+  if (value === null) return true;
+  const program = basename(value)!;
+  if (SHELLS.has(program) || program.endsWith('.sh')) return true;
+  // A path outside the system's own bin folders is a script or tool shipped by the image's author.
+  return value.includes('/') && !/^\/(usr\/)?s?bin\/[^/]+$/.test(value);
 }

@@ -98,20 +98,33 @@ function extract(root: SyntaxNode): ShellScript {
   const chains: ChainItem[][] = [];
   for (const statement of root.namedChildren) {
     if (!statement || statement.type === 'comment') continue;
-    chains.push(flattenAndChain(statement).map((n) => ({
-      start: n.startIndex,
-      end: n.endIndex,
-      command: n.type === 'command' ? byStart.get(n.startIndex) ?? null : null,
-    })));
+    chains.push(flattenAndChain(statement, statement.endIndex).map(({ node, end }) => {
+      // `cmd > file` is still that command, with its redirection.
+      const inner = node.type === 'redirected_statement' ? node.childForFieldName('body') : node;
+      return { start: node.startIndex, end, command: inner?.type === 'command' ? byStart.get(inner.startIndex) ?? null : null };
+    }));
   }
   return { commands, chains, hasErrors: root.hasError };
 }
 
-function flattenAndChain(node: SyntaxNode): SyntaxNode[] {
-  if (node.type === 'list' && node.childCount === 3 && node.child(1)?.type === '&&') {
-    return [...flattenAndChain(node.child(0)!), ...flattenAndChain(node.child(2)!)];
+function isAndList(node: SyntaxNode | null): boolean {
+  return node !== null && node.type === 'list' && node.childCount === 3 && node.child(1)?.type === '&&';
+}
+
+/**
+ * Splits `a && b && c` into its elements. tree-sitter-bash reads `a && b > f` as `(a && b) > f`, while
+ * bash redirects only `b`: such a redirection is kept with the last element.
+ */
+function flattenAndChain(node: SyntaxNode, end: number): Array<{ node: SyntaxNode; end: number }> {
+  if (isAndList(node)) {
+    const left = node.child(0)!;
+    return [...flattenAndChain(left, left.endIndex), ...flattenAndChain(node.child(2)!, end)];
   }
-  return [node];
+  if (node.type === 'redirected_statement') {
+    const body = node.childForFieldName('body');
+    if (body && isAndList(body)) return flattenAndChain(body, end);
+  }
+  return [{ node, end }];
 }
 
 function toCommand(node: SyntaxNode): ShellCommand | null {
