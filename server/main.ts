@@ -12,11 +12,11 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.exit(2);
 }
 
+const connection = createConnection(ProposedFeatures.all);
+
 // The server must outlive any bug in a rule or a handler: log it, keep serving.
 process.on('uncaughtException', (error) => connection.console.error(`Unexpected error: ${String(error?.stack ?? error)}`));
 process.on('unhandledRejection', (error) => connection.console.error(`Unexpected rejection: ${String((error as Error)?.stack ?? error)}`));
-
-const connection = createConnection(ProposedFeatures.all);
 const engineReady = loadEngine();
 engineReady.catch((error) => connection.console.error(`Could not load the shell parser: ${String(error)}`));
 startServer(connection, engineReady);

@@ -206,6 +206,7 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     if (!doc) return [];
     const { model } = await analyse(doc);
     const settings = await settingsFor(doc.uri);
+    if (!settings.enable) return []; // a disabled linter must not edit files either (fix-all on save)
     const options = { locale, rules: toRuleSettings(settings.rules) };
     const texts = TEXTS[locale];
     const only = params.context.only;
@@ -214,7 +215,8 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     const actions: CodeAction[] = [];
     const editOf = (edits: TextEdit[]) => ({ changes: { [uri]: edits } });
 
-    const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && d.data && typeof (d.data as DiagnosticData).ruleId === 'string');
+    const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && d.data && typeof (d.data as DiagnosticData).ruleId === 'string'
+      && Array.isArray((d.data as DiagnosticData).fixes));
     const fixAllOffered = new Set<string>();
     for (const diagnostic of ours) {
       const data = diagnostic.data as DiagnosticData;

@@ -36,6 +36,7 @@ export class DockerfileModel {
   private readonly shells = new Map<Instruction, RunShell | null>();
   private readonly stageByInstruction = new Map<Instruction, Stage>();
   private globalArgs: Map<string, string | null> | null = null;
+  private readonly shellsByStage = new Map<Stage, Instruction[]>();
 
   constructor(readonly text: string) {
     this.index = new LineIndex(text);
@@ -155,13 +156,23 @@ export class DockerfileModel {
     return substituteVariables(value, (name) => defaults.get(name));
   }
 
+  /** SHELL instructions of a stage, collected once (not once per RUN: files can have thousands of RUNs). */
+  private shellInstructions(stage: Stage): Instruction[] {
+    let list = this.shellsByStage.get(stage);
+    if (!list) {
+      list = stage.instructions.filter((i) => i.getKeyword() === 'SHELL');
+      this.shellsByStage.set(stage, list);
+    }
+    return list;
+  }
+
   private isPosixShell(instruction: Instruction): boolean {
     const stage = this.stageOf(instruction);
     if (!stage) return true;
     // The last SHELL before this RUN in the stage (or its parents) decides.
     const line = instruction.getRange().start.line;
     for (let s: Stage | null = stage; s; s = s.parent) {
-      const shells = s.instructions.filter((i) => i.getKeyword() === 'SHELL' && (s !== stage || i.getRange().start.line < line));
+      const shells = this.shellInstructions(s).filter((i) => s !== stage || i.getRange().start.line < line);
       const last = shells[shells.length - 1];
       if (last) {
         const program = (last as Run).getJSONStrings?.()[0]?.getJSONValue() ?? '';
