@@ -23,8 +23,7 @@ function freePort() {
 }
 
 /** Starts code-server on a free loopback port with its state in a fresh temp folder; resolves when it listens. */
-export async function startCodeServer({ extraArgs = [], locale } = {}) {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dfs-code-server-'));
+export async function startCodeServer({ extraArgs = [], locale, home = fs.mkdtempSync(path.join(os.tmpdir(), 'dfs-code-server-')) } = {}) {
   const port = await freePort();
   const args = [
     CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',

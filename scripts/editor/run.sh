@@ -32,3 +32,8 @@ bash scripts/editor/install.sh
 npx tsc -p tsconfig.extension.json
 echo "== VS Code (code-server): the extension's own test suite in the extension host"
 node scripts/editor/code-server.mjs extension-tests
+
+echo "== VS Code (code-server + Chromium): the packaged VSIX driven through the UI"
+npm run package --silent
+node --test --test-reporter=spec test/editor/browser.editor.mjs
+echo "screenshots: test-output/screenshots/"
