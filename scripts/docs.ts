@@ -1,6 +1,6 @@
 // Generates the README's rule table (and, with --corpus, the per-rule counts on ../shared/corpus) from
 // the rule metadata, so documentation cannot drift from the code. `npm run docs` rewrites README.md;
-// test/meta.test.ts fails when the committed table differs from what this prints.
+// It also lists the rule ids in package.json's settings schema. test/meta.test.ts fails when either is stale.
 import * as fs from 'fs';
 import * as path from 'path';
 import { RULES } from '../shared/rules';
@@ -65,6 +65,12 @@ if (require.main === module) {
     const corpus = path.resolve(root, '..', 'shared', 'corpus', 'files');
     if (fs.existsSync(corpus)) readme = replaceBetween(readme, 'corpus', corpusTable(corpus));
     fs.writeFileSync(readmePath, readme);
-    console.log('README.md updated');
+    // The settings schema lists every rule so editors complete ids and levels.
+    const manifestPath = path.join(root, 'package.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    const rules = manifest.contributes.configuration.properties['dockerfileSeguro.rules'];
+    rules.properties = Object.fromEntries(RULES.map((r) => [r.meta.id, { type: 'string', enum: rules.additionalProperties.enum, description: '%configuration.rule%' }]));
+    fs.writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log('README.md and package.json updated');
   })();
 }
