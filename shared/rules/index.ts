@@ -1,9 +1,27 @@
-// The rule registry: one file per rule in this folder, listed here once.
+// The rule registry: one file per rule in this folder, listed here once, in the guide's order.
 import type { Rule } from '../rule';
+import { pinApk } from './pin-apk';
+import { pinApt } from './pin-apt';
+import { pinGem } from './pin-gem';
+import { pinGo } from './pin-go';
+import { pinNpm } from './pin-npm';
+import { pinPip } from './pin-pip';
+import { pinRpm } from './pin-rpm';
 import { preferCopy } from './prefer-copy';
 import { updateWithoutInstall } from './update-without-install';
 import { userRoot } from './user-root';
 
-export const RULES: readonly Rule[] = [preferCopy, userRoot, updateWithoutInstall];
+export const RULES: readonly Rule[] = [
+  userRoot,
+  pinApt,
+  pinApk,
+  pinPip,
+  pinNpm,
+  pinGem,
+  pinGo,
+  pinRpm,
+  updateWithoutInstall,
+  preferCopy,
+];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));
