@@ -236,3 +236,350 @@ export function shippedNonRootUser(reference: string | ImageRef | null): string 
   }
   return FAMILY_USERS[imageFamily(ref)] ?? null;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Tags: how firmly a tag pins the image (image-tag, image-floating-tag, image-minimal)
+
+/**
+ * What a tag promises about the image behind it:
+ * - `latest`: no tag or `latest`, the newest of anything.
+ * - `alias`: a moving alias (`lts`, `stable`, `edge`, `2019-latest`).
+ * - `codename`: a distribution codename that follows every point release (`debian:bookworm`).
+ * - `versionless`: a variant without a version (`node:alpine`), which follows the newest release.
+ * - `partial`: a version with fewer components than the publisher's releases have (`node:20`, `python:3.12`).
+ * - `pinned`: a full version, a date or commit stamp, or a digest.
+ * - `unknown`: an image whose versioning is not known here; nothing is claimed.
+ */
+export type TagStability =
+  | { kind: 'latest' }
+  | { kind: 'alias'; alias: string }
+  | { kind: 'codename'; codename: string }
+  | { kind: 'versionless' }
+  | { kind: 'partial'; version: string; needed: number }
+  | { kind: 'pinned' }
+  | { kind: 'unknown' };
+
+/**
+ * Words that name a channel rather than a release. Only the first part of a tag counts (`lts-alpine`),
+ * except `latest`, which moves wherever it appears (`2019-latest`, `latest-dev`).
+ */
+const MOVING_ALIASES = new Set([
+  'latest', 'lts', 'stable', 'current', 'edge', 'rolling', 'mainline', 'testing', 'unstable', 'sid', 'devel', 'nightly',
+  'oldstable', 'oldoldstable', 'experimental', 'canary',
+]);
+
+export const DEBIAN_CODENAMES = new Set(['squeeze', 'wheezy', 'jessie', 'stretch', 'buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'duke']);
+const UBUNTU_CODENAMES = new Set(['trusty', 'xenial', 'bionic', 'focal', 'jammy', 'noble', 'oracular', 'plucky', 'questing']);
+
+/**
+ * How publishers number releases. `parts`: components of a full version (`node` 22.5.1 → 3, `postgres` 16.3 → 2,
+ * `debian` 12.6 → 2, Ubuntu's 24.04 → 2). `java`: `8u412`, `21.0.3_9` or `21.0.3` are full, `21` is not.
+ * `codenames`: whether a distribution codename tag moves (Debian's follows point releases) or names a
+ * release (Ubuntu's `noble` is 24.04). `versionless`: a tag with no version at all (`node:alpine`) is the
+ * newest release in disguise; true for Docker official images, whose tags all start with a version otherwise.
+ * Images not listed here get no version judgement: a publisher may well use two-part versions.
+ */
+interface Versioning extends ImageMatcher {
+  parts: number;
+  java?: boolean;
+  codenames?: 'moving' | 'release';
+  versionless?: boolean;
+}
+
+const official = (parts: number, images: string[]): Versioning[] => images.map((image) => ({ image, parts, versionless: true }));
+
+const VERSIONING: ReadonlyArray<Versioning> = [
+  { image: 'debian', parts: 2, codenames: 'moving', versionless: false },
+  { image: 'ubuntu', parts: 2, codenames: 'release', versionless: false },
+  { image: 'fedora', parts: 1, versionless: false },
+  ...['openjdk', 'eclipse-temurin', 'amazoncorretto', 'sapmachine'].map((image) => ({ image, parts: 3, java: true, versionless: true })),
+  // Docker official images that release major.minor.patch.
+  ...official(3, [
+    'node', 'python', 'ruby', 'php', 'perl', 'golang', 'rust', 'alpine', 'busybox', 'nginx', 'httpd', 'redis', 'mysql',
+    'mariadb', 'mongo', 'memcached', 'rabbitmq', 'haproxy', 'tomcat', 'jetty', 'elixir', 'caddy', 'haskell', 'julia',
+    'swift', 'kong', 'traefik', 'ghost', 'composer', 'docker', 'solr', 'zookeeper', 'cassandra', 'neo4j', 'couchdb',
+    'eclipse-mosquitto', 'maven', 'groovy', 'r-base', 'bash', 'varnish', 'influxdb', 'telegraf', 'elasticsearch',
+    'kibana', 'logstash', 'nats', 'registry', 'wordpress', 'drupal', 'joomla', 'nextcloud', 'matomo', 'redmine',
+    'mediawiki', 'hashicorp/terraform', 'hashicorp/vault', 'hashicorp/consul', 'hashicorp/packer', 'grafana/grafana',
+    'prom/prometheus', 'prom/alertmanager', 'prom/node-exporter',
+  ]),
+  // Releases numbered major.minor (PostgreSQL 10+, Gradle 8.8, GCC 14.2 with no patch releases).
+  ...official(2, ['postgres', 'gradle', 'gcc']),
+  // .NET: 8.0 is a channel, 8.0.7 a release (SDKs: 8.0.303). .NET Framework images are Windows-only and
+  // named after the framework (4.8, 4.8.1 are different frameworks; monthly patches get dated tags).
+  { image: 'mcr.microsoft.com/dotnet/*', parts: 3, except: ['mcr.microsoft.com/dotnet/framework/*'] },
+  // Dev container images: `1.2.3-bookworm` is a release; `1-bookworm`, `bookworm` and `3.12` are republished.
+  { image: 'mcr.microsoft.com/devcontainers/*', parts: 3, versionless: true },
+  { image: 'mcr.microsoft.com/vscode/devcontainers/*', parts: 3, versionless: true },
+];
+
+const DATE_STAMP = /(^|[-_.])(19|20)\d{2}-?(0\d|1[0-2])-?[0-3]\d([tT_-]?\d{4,6}[zZ]?)?($|[-_.])/;
+const COMMIT_STAMP = /^(sha|git|g|commit)?[0-9a-f]{7,40}$/;
+
+/** A date (`bookworm-20240311`, `nightly-2024-07-08`) or a commit (`sha-1a2b3c4`) stamp: an immutable build. */
+export function isStampedTag(tag: string): boolean {
+  const t = tag.toLowerCase();
+  if (DATE_STAMP.test(t)) return true;
+  return t.split(/[-_]/).some((part) => COMMIT_STAMP.test(part) && /\d/.test(part) && /[a-f]/.test(part.replace(/^(sha|git|commit)/, '')));
+}
+
+function isWindowsBase(ref: ImageRef): boolean {
+  const name = fullName(ref);
+  return name.startsWith('mcr.microsoft.com/windows') || name === 'microsoft/windowsservercore' || name === 'microsoft/nanoserver';
+}
+
+/** How firmly the reference's tag pins the image; see {@link TagStability}. */
+export function tagStability(ref: ImageRef): TagStability {
+  if (ref.digest) return { kind: 'pinned' };
+  const tag = (ref.tag ?? 'latest').toLowerCase();
+  if (tag === 'latest') return { kind: 'latest' };
+  if (isStampedTag(tag)) return { kind: 'pinned' };
+  const parts = tag.split('-');
+  if (MOVING_ALIASES.has(parts[0])) return { kind: 'alias', alias: parts[0] };
+  if (parts.includes('latest')) return { kind: 'alias', alias: 'latest' };
+  // Windows base images are released as channels (`ltsc2022`) or full builds (`10.0.20348.2582`).
+  if (isWindowsBase(ref)) return { kind: 'unknown' };
+  const versioning = VERSIONING.find((v) => matches(ref, v));
+  if (!versioning) return { kind: 'unknown' };
+  const bare = tag.replace(/^v(?=\d)/, '');
+  if (versioning.java) {
+    if (/^\d+u\d+/.test(bare) || /^\d+\.\d+\.\d+/.test(bare) || /^\d+-ea-\d+/.test(bare)) return { kind: 'pinned' };
+  }
+  const version = /^\d+(\.\d+)*/.exec(bare)?.[0];
+  if (version) {
+    const after = bare.charAt(version.length);
+    // `1.22rc1`, `3.13.0b3`: a pre-release build, not a channel.
+    if (after !== '' && after !== '-' && after !== '_') return { kind: 'pinned' };
+    const count = version.split('.').length;
+    return count < versioning.parts ? { kind: 'partial', version, needed: versioning.parts } : { kind: 'pinned' };
+  }
+  if (DEBIAN_CODENAMES.has(parts[0]) || UBUNTU_CODENAMES.has(parts[0])) {
+    if (versioning.codenames === 'release') return { kind: 'pinned' };
+    if (versioning.codenames === 'moving') return { kind: 'codename', codename: parts[0] };
+  }
+  return versioning.versionless ? { kind: 'versionless' } : { kind: 'unknown' };
+}
+
+/** True when the tag lets the image change under the same reference (anything but pinned or unknown). */
+export function isMovingTag(ref: ImageRef): boolean {
+  const kind = tagStability(ref).kind;
+  return kind !== 'pinned' && kind !== 'unknown';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Slimmer variants (image-minimal)
+
+export type SlimReason = 'full-os' | 'jdk' | 'build-tool' | 'sdk';
+
+export interface SlimVariant {
+  /** Short label of the variant (`slim`, `alpine`, `jre`, `aspnet`, `runtime`). */
+  label: string;
+  /** New last component of the repository when it changes (`eclipse-temurin`, `aspnet`); null = same image. */
+  name: string | null;
+  /** The new tag. */
+  tag: string;
+  /** The variant's userland is Alpine (musl, apk): no apt or dpkg. */
+  alpine: boolean;
+}
+
+export interface SlimAdvice {
+  reason: SlimReason;
+  /** Variants the publisher documents for this tag; empty when the tag cannot be translated (e.g. an SDK build number). */
+  variants: SlimVariant[];
+}
+
+const CODENAME = '(?:bookworm|bullseye|buster|stretch|trixie)';
+
+const variant = (label: string, tag: string, alpine = false, name: string | null = null): SlimVariant => ({ label, name, tag, alpine });
+
+/**
+ * Publisher tag grammars, each giving the smaller variants of a full tag. A tag that does not match a
+ * grammar exactly (already slim, a flavour we do not know) gets no advice: unknown means quiet.
+ */
+const SLIM_TABLE: ReadonlyArray<ImageMatcher & { reason: SlimReason; variants: (tag: string) => SlimVariant[] | null }> = [
+  {
+    // node: 22, 22.5.1, 22-bookworm, lts-bookworm, bookworm → -slim and -alpine
+    image: 'node', reason: 'full-os',
+    variants: (tag) => {
+      const m = new RegExp(`^(?:(\\d+(?:\\.\\d+)*|lts|current)(?:-(${CODENAME}))?|(${CODENAME}))$`).exec(tag);
+      if (!m) return null;
+      const version = m[1];
+      const codename = m[2] ?? m[3];
+      const join = (...parts: Array<string | undefined>) => parts.filter(Boolean).join('-');
+      return [variant('slim', join(version, codename, 'slim')), variant('alpine', join(version, 'alpine'), true)];
+    },
+  },
+  ...['python', 'ruby', 'rust'].map((image) => ({
+    // python: 3.12, 3.12.2-bookworm → 3.12-slim, 3.12.2-slim-bookworm, 3.12-alpine
+    image, reason: 'full-os' as const,
+    variants: (tag: string) => {
+      const m = new RegExp(`^(\\d+(?:\\.\\d+)*)(?:-(${CODENAME}))?$`).exec(tag);
+      if (!m) return null;
+      const [, version, codename] = m;
+      return [variant('slim', codename ? `${version}-slim-${codename}` : `${version}-slim`), variant('alpine', `${version}-alpine`, true)];
+    },
+  })),
+  {
+    // debian: 12, 12.6, bookworm, bookworm-20240311, stable → -slim
+    image: 'debian', reason: 'full-os',
+    variants: (tag) => {
+      if (!new RegExp(`^(\\d+(\\.\\d+)?|(${CODENAME}|stable|oldstable|testing|unstable|sid)(-\\d{8})?)$`).test(tag)) return null;
+      return [variant('slim', `${tag}-slim`)];
+    },
+  },
+  {
+    // php: 8.3, 8.3-cli, 8.3-fpm, 8.3-zts (Debian) → Alpine builds of the same variant. No Alpine Apache variant.
+    image: 'php', reason: 'full-os',
+    variants: (tag) => {
+      const m = new RegExp(`^(\\d+(?:\\.\\d+)*)(?:-(cli|fpm|zts))?(?:-(${CODENAME}))?$`).exec(tag);
+      if (!m) return null;
+      const [, version, flavour] = m;
+      return [variant('alpine', flavour ? `${version}-${flavour}-alpine` : `${version}-alpine`, true)];
+    },
+  },
+  {
+    // golang has no slim variant; Alpine is the smaller one.
+    image: 'golang', reason: 'full-os',
+    variants: (tag) => {
+      const m = new RegExp(`^(\\d+(?:\\.\\d+)*)(?:-(${CODENAME}))?$`).exec(tag);
+      return m ? [variant('alpine', `${m[1]}-alpine`, true)] : null;
+    },
+  },
+  {
+    // eclipse-temurin: the JDK is the default; a JRE exists for 8, 11, 17 and 21+.
+    image: 'eclipse-temurin', reason: 'jdk',
+    variants: (tag) => {
+      const m = /^((\d+)(?:u\d+-b\d+|\.\d+\.\d+(?:[_+.]\d+)*)?)(?:-jdk)?(?:-(jammy|noble|focal|alpine|ubi9-minimal))?$/.exec(tag);
+      if (!m || !hasTemurinJre(Number(m[2]))) return null;
+      const [, version, , os] = m;
+      return [variant('jre', os ? `${version}-jre-${os}` : `${version}-jre`, os === 'alpine')];
+    },
+  },
+  {
+    // openjdk (deprecated image): JRE tags exist only for 8 and 11.
+    image: 'openjdk', reason: 'jdk',
+    variants: (tag) => {
+      const m = /^(8|11)(?:-jdk)?(-slim)?$/.exec(tag);
+      if (!m) return null;
+      return m[2] ? [variant('jre', `${m[1]}-jre-slim`)] : [variant('jre', `${m[1]}-jre`), variant('jre-slim', `${m[1]}-jre-slim`)];
+    },
+  },
+  {
+    // maven:<version>-eclipse-temurin-<java>[-os]: run on that Java's Temurin JRE.
+    image: 'maven', reason: 'build-tool',
+    variants: (tag) => {
+      const m = /^(?:\d+(?:\.\d+)*-)?eclipse-temurin-(\d+)(?:-(jammy|noble|focal|alpine))?$/.exec(tag);
+      if (!m || !hasTemurinJre(Number(m[1]))) return null;
+      return [variant('jre', m[2] ? `${m[1]}-jre-${m[2]}` : `${m[1]}-jre`, m[2] === 'alpine', 'eclipse-temurin')];
+    },
+  },
+  {
+    // gradle:<version>-jdk<java>[-os] is built on Eclipse Temurin.
+    image: 'gradle', reason: 'build-tool',
+    variants: (tag) => {
+      const m = /^(?:\d+(?:\.\d+)*-)?jdk(\d+)(?:-(jammy|noble|focal|alpine))?$/.exec(tag);
+      if (!m || !hasTemurinJre(Number(m[1]))) return null;
+      return [variant('jre', m[2] ? `${m[1]}-jre-${m[2]}` : `${m[1]}-jre`, m[2] === 'alpine', 'eclipse-temurin')];
+    },
+  },
+  ...['mcr.microsoft.com/dotnet/sdk', 'mcr.microsoft.com/dotnet/core/sdk'].map((image) => ({
+    // The SDK is for building; ASP.NET Core and .NET runtime images share its channel tags (8.0, 8.0-alpine...).
+    image, reason: 'sdk' as const,
+    variants: (tag: string): SlimVariant[] | null => {
+      if (/(^|-)(aot|nanoserver|windowsservercore|ltsc\d+)($|-)/.test(tag)) return null;
+      const m = /^(\d+\.\d+)((?:\.\d+)*)(-(?:bookworm-slim|bullseye-slim|buster-slim|alpine(?:\d+\.\d+)?|jammy|noble|focal|azurelinux\d+\.\d+|cbl-mariner\d+\.\d+))?$/.exec(tag);
+      if (!m) return null;
+      // An SDK build number (8.0.303) says nothing about the runtime's patch number.
+      if (m[2]) return [];
+      const rest = `${m[1]}${m[3] ?? ''}`;
+      const alpine = (m[3] ?? '').startsWith('-alpine');
+      return [variant('aspnet', rest, alpine, 'aspnet'), variant('runtime', rest, alpine, 'runtime')];
+    },
+  })),
+];
+
+function hasTemurinJre(major: number): boolean {
+  return major === 8 || major === 11 || major === 17 || major >= 21;
+}
+
+/**
+ * Smaller variants the publisher documents for this image, or null when it is not a known full image
+ * (already slim, unknown publisher, untagged, Windows...).
+ */
+export function slimmerVariants(ref: ImageRef): SlimAdvice | null {
+  if (!ref.tag || ref.tag.toLowerCase() === 'latest') return null;
+  if (imageFamily(ref) === 'windows') return null;
+  const tag = ref.tag.toLowerCase();
+  for (const entry of SLIM_TABLE) {
+    if (!matches(ref, entry)) continue;
+    const variants = entry.variants(tag);
+    return variants ? { reason: entry.reason, variants } : null;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Registries (image-registry)
+
+/** Docker Hub's names: they all mean the same registry. */
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com']);
+
+export function normalizeRegistryHost(host: string): string {
+  const h = host.toLowerCase();
+  return DOCKER_HUB_HOSTS.has(h) ? 'docker.io' : h;
+}
+
+/** The path of a reference inside its registry, as the registry stores it (`node` → `library/node`). */
+export function registryPath(ref: ImageRef): string {
+  return ref.registry === 'docker.io' && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
+}
+
+/**
+ * A trusted-registry entry: a host (`ghcr.io`, `localhost:5000`), a host with a path prefix (`ghcr.io/myorg`)
+ * or a wildcard host (`*.example.com`: any subdomain, not the domain itself). Schemes and trailing slashes are ignored.
+ */
+export interface RegistryEntry {
+  host: string;
+  /** Host pattern as a wildcard, null for an exact host. */
+  wildcard: RegExp | null;
+  /** Path prefix without slashes at either end, '' for the whole registry. */
+  path: string;
+}
+
+export function parseRegistryEntry(entry: string): RegistryEntry | null {
+  const text = entry.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/\/+$/, '');
+  if (!text) return null;
+  const slash = text.indexOf('/');
+  const host = normalizeRegistryHost(slash < 0 ? text : text.slice(0, slash));
+  const path = slash < 0 ? '' : text.slice(slash + 1).replace(/^\/+/, '');
+  if (!host) return null;
+  const wildcard = host.includes('*') ? new RegExp(`^${host.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`) : null;
+  return { host, wildcard, path };
+}
+
+/** Host without a port: an entry without a port accepts any port of its host. */
+function hostMatches(entry: RegistryEntry, registry: string): boolean {
+  const withoutPort = registry.replace(/:\d+$/, '');
+  const entryHasPort = /:\d+$/.test(entry.host);
+  const candidate = entryHasPort ? registry : withoutPort;
+  return entry.wildcard ? entry.wildcard.test(candidate) : entry.host === candidate;
+}
+
+/**
+ * Whether an image from `registry` at `path` is covered by an entry. `path` may be only a known prefix
+ * (`complete` false) when the rest comes from a build argument: the answer is then null if it depends on it.
+ */
+export function registryEntryMatches(entry: RegistryEntry, registry: string, path: string, complete = true): boolean | null {
+  if (!hostMatches(entry, normalizeRegistryHost(registry))) return false;
+  if (!entry.path) return true;
+  const prefix = `${entry.path}/`;
+  if (complete) return `${path}/`.startsWith(prefix);
+  if (path.startsWith(prefix)) return true;
+  // Incomplete path: undecided while what is known is still a prefix of the entry's path.
+  return prefix.startsWith(path) ? null : false;
+}
+
+/** `registry/repository`, with Docker Hub images written without a registry (`node`, `bitnami/redis`). */
+export function imageFullName(ref: ImageRef): string {
+  return fullName(ref);
+}

@@ -1,5 +1,10 @@
 // The rule registry: one file per rule in this folder, listed here once, in the guide's order.
 import type { Rule } from '../rule';
+import { imageDigest } from './image-digest';
+import { imageFloatingTag } from './image-floating-tag';
+import { imageMinimal } from './image-minimal';
+import { imageRegistry } from './image-registry';
+import { imageTag } from './image-tag';
 import { pinApk } from './pin-apk';
 import { pinApt } from './pin-apt';
 import { pinGem } from './pin-gem';
@@ -12,6 +17,11 @@ import { updateWithoutInstall } from './update-without-install';
 import { userRoot } from './user-root';
 
 export const RULES: readonly Rule[] = [
+  imageTag,
+  imageFloatingTag,
+  imageDigest,
+  imageMinimal,
+  imageRegistry,
   userRoot,
   pinApt,
   pinApk,
