@@ -1,5 +1,7 @@
 // The rule registry: one file per rule in this folder, listed here once, in the guide's order.
 import type { Rule } from '../rule';
+import { dockerignore } from './dockerignore';
+import { dockerignoreSecrets } from './dockerignore-secrets';
 import { imageDigest } from './image-digest';
 import { imageFloatingTag } from './image-floating-tag';
 import { imageMinimal } from './image-minimal';
@@ -32,6 +34,8 @@ export const RULES: readonly Rule[] = [
   pinRpm,
   updateWithoutInstall,
   preferCopy,
+  dockerignore,
+  dockerignoreSecrets,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));
