@@ -2,6 +2,8 @@
 import type { Rule } from '../rule';
 import { dockerignore } from './dockerignore';
 import { dockerignoreSecrets } from './dockerignore-secrets';
+import { healthcheck } from './healthcheck';
+import { healthcheckMultiple } from './healthcheck-multiple';
 import { imageDigest } from './image-digest';
 import { imageFloatingTag } from './image-floating-tag';
 import { imageMinimal } from './image-minimal';
@@ -15,6 +17,10 @@ import { pinNpm } from './pin-npm';
 import { pinPip } from './pin-pip';
 import { pinRpm } from './pin-rpm';
 import { preferCopy } from './prefer-copy';
+import { secretFileCopy } from './secret-file-copy';
+import { secretInArgEnv } from './secret-in-arg-env';
+import { sshMount } from './ssh-mount';
+import { syntaxDirective } from './syntax-directive';
 import { updateWithoutInstall } from './update-without-install';
 import { userRoot } from './user-root';
 
@@ -34,6 +40,12 @@ export const RULES: readonly Rule[] = [
   pinRpm,
   updateWithoutInstall,
   preferCopy,
+  secretInArgEnv,
+  secretFileCopy,
+  sshMount,
+  syntaxDirective,
+  healthcheck,
+  healthcheckMultiple,
   dockerignore,
   dockerignoreSecrets,
 ];
