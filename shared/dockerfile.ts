@@ -80,7 +80,13 @@ export class DockerfileModel {
     // dockerfile-ast recurses without end for a line after the last instruction: clamp it.
     const last = this.instructions.length ? this.instructions[this.instructions.length - 1].getRange().end.line : 0;
     const at = Math.max(0, Math.min(line, last));
-    return substituteVariables(value, (name) => this.ast.resolveVariable(name, at));
+    // A value may itself use variables (`ENV PORT=${APP_PORT}`): expand a few levels, as Docker would.
+    const lookup = (name: string, depth: number): string | null | undefined => {
+      const raw = this.ast.resolveVariable(name, at);
+      if (raw === null || raw === undefined || !raw.includes('$') || depth >= 4) return raw;
+      return substituteVariables(raw, (inner) => (inner === name ? undefined : lookup(inner, depth + 1)));
+    };
+    return substituteVariables(value, (name) => lookup(name, 0));
   }
 
   /** The shell script of a shell-form RUN, or null for exec form, non-POSIX shells or ONBUILD. */
