@@ -1,17 +1,28 @@
-// Output formats. Each one turns the results of a run into the text printed on stdout; a new format
-// (sarif, github, checkstyle...) is one more entry in FORMATTERS.
-import { SEVERITIES, type Finding, type Severity } from '../shared/types';
+// Output formats. Each one turns the results of a run into the text printed on stdout; a new format is
+// one more entry in FORMATTERS. text and json are here, the formats for other tools in formats/.
+import { SEVERITIES, type Finding, type Locale, type Severity } from '../shared/types';
+import { formatCheckstyle } from './formats/checkstyle';
+import { formatGithub } from './formats/github';
+import { formatSarif } from './formats/sarif';
 
 export interface FileResult {
   /** Path as shown to the user (relative to the current folder when inside it). */
   file: string;
   /** Sorted by position, as the engine returns them. */
   findings: Finding[];
+  /** The text that was linted (without BOM), for formats that quote lines (SARIF fingerprints). */
+  text: string;
 }
 
 export interface FormatContext {
   /** ANSI colours allowed (only meaningful for human-oriented formats). */
   color: boolean;
+  /** Language of texts the formatter adds (rule descriptions in SARIF). */
+  locale: Locale;
+  /** Of the tool. */
+  version: string;
+  /** Rule id → severity of every rule that ran, in the catalogue's order (SARIF lists them). */
+  rules: ReadonlyMap<string, Severity>;
 }
 
 export type Formatter = (results: FileResult[], context: FormatContext) => string;
@@ -34,7 +45,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export function summary(results: FileResult[]): string {
+export function summary(results: ReadonlyArray<{ findings: Finding[] }>): string {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const { findings } of results) for (const f of findings) counts[f.severity]++;
   const total = SEVERITIES.reduce((sum, s) => sum + counts[s], 0);
@@ -109,6 +120,9 @@ export const formatJson: Formatter = (results) => `${JSON.stringify(toJson(resul
 export const FORMATTERS = {
   text: formatText,
   json: formatJson,
+  sarif: formatSarif,
+  github: formatGithub,
+  checkstyle: formatCheckstyle,
 } satisfies Record<string, Formatter>;
 
 export type FormatName = keyof typeof FORMATTERS;

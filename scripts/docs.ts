@@ -1,9 +1,12 @@
 // Generates the README's rule table (and, with --corpus, the per-rule counts on ../shared/corpus) from
 // the rule metadata, so documentation cannot drift from the code. `npm run docs` rewrites README.md;
-// It also lists the rule ids in package.json's settings schema. test/meta.test.ts fails when either is stale.
+// It also lists the rule ids in package.json's settings schema and in the config file's JSON schema, and
+// writes the hadolint mapping table. test/meta.test.ts fails when either is stale.
 import * as fs from 'fs';
 import * as path from 'path';
 import { RULES } from '../shared/rules';
+import { configSchema } from '../shared/config';
+import { hadolintTable } from '../server/hadolint';
 import { lint } from '../shared/engine';
 import type { Rule } from '../shared/rule';
 
@@ -62,6 +65,8 @@ if (require.main === module) {
     const root = path.resolve(__dirname, '..', '..');
     const readmePath = path.join(root, 'README.md');
     let readme = replaceBetween(fs.readFileSync(readmePath, 'utf8'), 'rules', ruleTable());
+    readme = replaceBetween(readme, 'hadolint', hadolintTable());
+    fs.writeFileSync(path.join(root, 'schemas', 'dockerfile-seguro.schema.json'), `${JSON.stringify(configSchema(), null, 2)}\n`);
     const corpus = path.resolve(root, '..', 'shared', 'corpus', 'files');
     if (fs.existsSync(corpus)) readme = replaceBetween(readme, 'corpus', corpusTable(corpus));
     fs.writeFileSync(readmePath, readme);

@@ -1,9 +1,11 @@
-// The engine: parse once, run every enabled rule, drop what ignore comments silence, localize.
+// The engine: parse once, run every enabled rule, drop what ignore comments silence (and report the
+// comments that silenced nothing), localize.
 // The language server and the CLI both call `lint`, so they always report the same findings.
 import { DockerfileModel } from './dockerfile';
 import { guideUrl } from './guide';
-import { parseIgnoreDirectives } from './ignore';
+import { parseIgnoreDirectives, parserDirectiveLines, type IgnoreEntry } from './ignore';
 import { RULES, RULES_BY_ID } from './rules';
+import { unusedIgnore, unusedIgnoreReports, type IgnoredRuleState } from './rules/unused-ignore';
 import type { Report, Rule } from './rule';
 import { applyEdits, rangesOverlap } from './textDocument';
 import type { Finding, Fix, LintOptions, Locale, Severity, TextEdit } from './types';
@@ -20,20 +22,26 @@ export function lint(text: string, options: EngineOptions = {}): Finding[] {
 export function lintModel(model: DockerfileModel, options: EngineOptions = {}): Finding[] {
   const locale: Locale = options.locale ?? 'en';
   const directives = parseIgnoreDirectives(model);
-  const findings: Finding[] = [];
-  for (const rule of RULES) {
-    const severity = effectiveSeverity(rule, options);
-    if (!severity) continue;
-    const reports: Report[] = [];
-    try {
-      rule.check({ model, options, report: (r) => reports.push(r) });
-    } catch (error) {
-      options.onRuleError?.(rule.meta.id, error);
-      continue;
+  const used = new Set<IgnoreEntry>();
+  const failed = new Set<string>();
+  /** True when an ignore comment covers `line` for `ruleId`; every entry that does is marked as used. */
+  const silenced = (ruleId: string, line: number): boolean => {
+    let hit = false;
+    for (const directive of directives) {
+      if (line < directive.fromLine || line > directive.toLine) continue;
+      for (const entry of directive.entries) {
+        if (entry.ruleIds.includes(ruleId)) {
+          used.add(entry);
+          hit = true;
+        }
+      }
     }
+    return hit;
+  };
+  const findings: Finding[] = [];
+  const keep = (rule: Rule, severity: Severity, reports: Report[]) => {
     for (const report of reports) {
-      const line = report.range.start.line;
-      if (directives.some((d) => d.ruleIds.includes(rule.meta.id) && line >= d.fromLine && line <= d.toLine)) continue;
+      if (silenced(rule.meta.id, report.range.start.line)) continue;
       findings.push({
         ruleId: rule.meta.id,
         severity,
@@ -44,6 +52,30 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
         fixes: (report.fixes ?? []).map((f): Fix => ({ title: f.title[locale], kind: f.kind, edits: f.edits, ...(f.files ? { files: f.files } : {}) })),
       });
     }
+  };
+  for (const rule of RULES) {
+    if (rule === unusedIgnore) continue;
+    const severity = effectiveSeverity(rule, options);
+    if (!severity) continue;
+    const reports: Report[] = [];
+    try {
+      rule.check({ model, options, report: (r) => reports.push(r) });
+    } catch (error) {
+      failed.add(rule.meta.id);
+      options.onRuleError?.(rule.meta.id, error);
+      continue;
+    }
+    keep(rule, severity, reports);
+  }
+  // Last: which ignore comments silenced nothing is only known once every other rule has run.
+  const unusedSeverity = effectiveSeverity(unusedIgnore, options);
+  if (unusedSeverity) {
+    const state = (id: string): IgnoredRuleState => {
+      const rule = RULES_BY_ID.get(id);
+      if (!rule) return 'unknown';
+      return failed.has(id) || !effectiveSeverity(rule, options) ? 'inactive' : 'active';
+    };
+    keep(unusedIgnore, unusedSeverity, unusedIgnoreReports(model, directives, parserDirectiveLines(model), (e) => used.has(e), state));
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
     || a.ruleId.localeCompare(b.ruleId));
@@ -78,7 +110,8 @@ export function fixAll(text: string, options: EngineOptions = {}, only?: (ruleId
     const batch: TextEdit[] = [];
     let count = 0;
     for (const finding of findings) {
-      const fix = finding.fixes.find((f) => f.kind === 'quickfix');
+      // Fixes that also change other files (e.g. create .dockerignore) are applied by callers that can write them.
+      const fix = finding.fixes.find((f) => f.kind === 'quickfix' && !f.files?.length);
       if (!fix) continue;
       if (fix.edits.some((e) => batch.some((b) => rangesOverlap(e.range, b.range) || samePoint(e, b)))) continue;
       batch.push(...fix.edits);

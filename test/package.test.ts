@@ -22,6 +22,7 @@ it('vsce would package exactly the allow-listed files', () => {
     'package.json',
     'package.nls.es.json',
     'package.nls.json',
+    'schemas/dockerfile-seguro.schema.json',
     'syntaxes/dockerfile-seguro.injection.tmLanguage.json',
   ]);
 });

@@ -21,6 +21,7 @@ import { secretFileCopy } from './secret-file-copy';
 import { secretInArgEnv } from './secret-in-arg-env';
 import { sshMount } from './ssh-mount';
 import { syntaxDirective } from './syntax-directive';
+import { unusedIgnore } from './unused-ignore';
 import { updateWithoutInstall } from './update-without-install';
 import { userRoot } from './user-root';
 
@@ -48,6 +49,7 @@ export const RULES: readonly Rule[] = [
   healthcheckMultiple,
   dockerignore,
   dockerignoreSecrets,
+  unusedIgnore,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));
