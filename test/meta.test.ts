@@ -121,3 +121,10 @@ describe('README', () => {
     assert.ok(readme.includes(`<!-- rules:start -->\n${ruleTable()}\n<!-- rules:end -->`), 'README rule table is stale: run npm run docs');
   });
 });
+
+describe('README for the Marketplace', () => {
+  it('has no relative links (vsce cannot resolve them without a public repository)', () => {
+    const relative = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((href) => !/^(https?:|#|mailto:)/.test(href));
+    assert.deepEqual(relative, []);
+  });
+});
