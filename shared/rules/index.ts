@@ -1,5 +1,7 @@
 // The rule registry: one file per rule in this folder, listed here once, in the guide's order.
 import type { Rule } from '../rule';
+import { aptAssumeYes } from './apt-assume-yes';
+import { aptNoRecommends } from './apt-no-recommends';
 import { dockerignore } from './dockerignore';
 import { dockerignoreSecrets } from './dockerignore-secrets';
 import { healthcheck } from './healthcheck';
@@ -9,6 +11,9 @@ import { imageFloatingTag } from './image-floating-tag';
 import { imageMinimal } from './image-minimal';
 import { imageRegistry } from './image-registry';
 import { imageTag } from './image-tag';
+import { noSudo } from './no-sudo';
+import { noUpgrade } from './no-upgrade';
+import { packageCache } from './package-cache';
 import { pinApk } from './pin-apk';
 import { pinApt } from './pin-apt';
 import { pinGem } from './pin-gem';
@@ -24,6 +29,7 @@ import { syntaxDirective } from './syntax-directive';
 import { unusedIgnore } from './unused-ignore';
 import { updateWithoutInstall } from './update-without-install';
 import { userRoot } from './user-root';
+import { worldWritable } from './world-writable';
 
 export const RULES: readonly Rule[] = [
   imageTag,
@@ -31,7 +37,10 @@ export const RULES: readonly Rule[] = [
   imageDigest,
   imageMinimal,
   imageRegistry,
+  noSudo,
+  worldWritable,
   userRoot,
+  noUpgrade,
   pinApt,
   pinApk,
   pinPip,
@@ -39,6 +48,9 @@ export const RULES: readonly Rule[] = [
   pinGem,
   pinGo,
   pinRpm,
+  aptNoRecommends,
+  aptAssumeYes,
+  packageCache,
   updateWithoutInstall,
   preferCopy,
   secretInArgEnv,

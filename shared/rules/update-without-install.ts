@@ -26,32 +26,13 @@
 import type { Flag, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileModel, RunShell, Stage } from '../dockerfile';
 import type { Rule } from '../rule';
-import type { ChainItem, ShellCommand } from '../shell/parser';
+import type { ShellCommand } from '../shell/parser';
+import { findItem, removeCommands } from '../shell/edits';
 import {
   consumesIndex, isIndexRefresh, managerFamily, packageManagerCall, readsIndex, runsOpaqueCode,
   type PackageManagerCall,
 } from '../shell/commands';
-import type { LocalizedFix, TextEdit } from '../types';
-
-// Builtins that do nothing on their own: a RUN left with only these is deleted as a whole.
-const NO_OP = new Set(['set', 'true', ':']);
-// What may follow a command in a plain statement: redirections only (`> /dev/null 2>&1`).
-const REDIRECTIONS = /^(\s*\d*(?:>>|>\||&>>|&>|>&|<&|>|<)\s*[^\s|&;<>()]+)*\s*$/;
-
-/** `item` is `command` alone, possibly with redirections: a `&&` next to it joins exactly that command. */
-function isPlainItem(shell: RunShell, item: ChainItem, command: ShellCommand): boolean {
-  if (item.start !== command.start) return false;
-  return item.command === command || REDIRECTIONS.test(shell.source.slice(command.end, item.end));
-}
-
-function findItem(shell: RunShell, command: ShellCommand): { chain: number; index: number } | null {
-  const chains = shell.script.chains;
-  for (let c = 0; c < chains.length; c++) {
-    const index = chains[c].findIndex((item) => isPlainItem(shell, item, command));
-    if (index >= 0) return { chain: c, index };
-  }
-  return null;
-}
+import type { LocalizedFix } from '../types';
 
 function refreshName(call: PackageManagerCall): string {
   return `${call.tool} ${call.subcommand}`;
@@ -75,165 +56,6 @@ function installsLater(shell: RunShell, refresh: ShellCommand, call: PackageMana
     if (other) return managerFamily(other.manager) === family && consumesIndex(other);
     return runsOpaqueCode(c);
   });
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Removal of the refresh from its RUN
-
-/** Deletes whole lines from `startLine` to `endLine`, with one line break. */
-function deleteLines(model: DockerfileModel, startLine: number, endLine: number): TextEdit {
-  const index = model.index;
-  let start = index.lineStarts[startLine];
-  let end: number;
-  if (endLine + 1 < index.lineCount) {
-    end = index.lineStarts[endLine + 1];
-  } else {
-    end = model.text.length;
-    if (startLine > 0) start = index.lineEnd(startLine - 1); // no line after: take the one before
-  }
-  return { range: model.rangeOf(start, end), newText: '' };
-}
-
-interface Gap {
-  /** Document offset of the first `<escape><newline>` in the gap, or -1. */
-  escape: number;
-  /** Just past that newline. */
-  afterNewline: number;
-  /** End of the text of the last comment line (before its line break), or -1 when there is none. */
-  lastCommentEnd: number;
-  /** The kept part (from afterNewline to lastCommentEnd) holds only blank and comment lines. */
-  keepable: boolean;
-}
-
-function analyseGap(model: DockerfileModel, from: number, to: number): Gap {
-  const text = model.text;
-  const esc = model.escapeChar;
-  const gap: Gap = { escape: -1, afterNewline: -1, lastCommentEnd: -1, keepable: true };
-  for (let i = from; i < to; i++) {
-    if (text[i] !== esc) continue;
-    let j = i + 1;
-    while (j < to && (text[j] === ' ' || text[j] === '\t')) j++;
-    if (text[j] === '\r') j++;
-    if (text[j] === '\n') { gap.escape = i; gap.afterNewline = j + 1; break; }
-  }
-  if (gap.escape < 0) return gap;
-  // Walk the following full lines: comments are kept, blank lines are harmless, anything else is not.
-  let line = gap.afterNewline;
-  while (line < to) {
-    let eol = line;
-    while (eol < text.length && text[eol] !== '\n' && text[eol] !== '\r') eol++;
-    if (eol >= to) break; // the line that holds the next item (or the refresh)
-    const content = text.slice(line, eol).trim();
-    if (content.startsWith('#')) gap.lastCommentEnd = eol;
-    else if (content !== '') gap.keepable = false;
-    line = eol + (text[eol] === '\r' && text[eol + 1] === '\n' ? 2 : 1);
-  }
-  return gap;
-}
-
-function hasCommentLines(model: DockerfileModel, from: number, to: number): boolean {
-  return /\n[ \t]*#/.test(model.text.slice(from, to));
-}
-
-/**
- * `    && apt-get update \` or `    apt-get update && \`: the refresh fills its lines with one separator and
- * the continuation, so deleting those lines leaves every other line (comments included) untouched.
- */
-function ownLines(model: DockerfileModel, start: number, end: number, separator: string, hasPrev: boolean, hasNext: boolean): TextEdit | null {
-  if (!hasNext) return null; // the last element has no continuation of its own to take away
-  const index = model.index;
-  const first = index.positionAt(start).line;
-  const last = index.positionAt(end).line;
-  const lead = model.text.slice(index.lineStarts[first], start);
-  const tail = model.text.slice(end, index.lineEnd(last));
-  const sep = separator === '&&' ? '&&' : ';';
-  const esc = model.escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  const sepBefore = new RegExp(`^[ \\t]*${sep}[ \\t]*$`).test(lead);
-  if (!sepBefore && !/^[ \t]*$/.test(lead)) return null;
-  const sepAfter = new RegExp(`^[ \\t]*${sep}[ \\t]*${esc}[ \\t]*$`).test(tail);
-  if (!sepAfter && !new RegExp(`^[ \\t]*${esc}[ \\t]*$`).test(tail)) return null;
-  if (sepBefore === sepAfter || (sepBefore && !hasPrev)) return null; // exactly one separator goes
-  return deleteLines(model, first, last);
-}
-
-function removeRefresh(model: DockerfileModel, instruction: Instruction, shell: RunShell, refresh: ShellCommand): TextEdit[] | null {
-  const script = shell.script;
-  const found = findItem(shell, refresh);
-  if (!found) return null;
-  const item = script.chains[found.chain][found.index];
-
-  // Nothing else (but `set -e` and the like): the instruction goes.
-  const onlyRefresh = script.chains.every((chain) => chain.every((it) => it === item || it.command !== null))
-    && script.commands.every((c) => c === refresh || (c.name.value !== null && NO_OP.has(c.name.value)));
-  if (onlyRefresh) {
-    const range = instruction.getRange();
-    return [deleteLines(model, range.start.line, range.end.line)];
-  }
-
-  // Its neighbours: the other elements of its `&&` chain, or the statements around it when it is alone.
-  const chain = script.chains[found.chain];
-  let sequence: { start: number; end: number }[];
-  let index: number;
-  let separator: '&&' | ';';
-  if (chain.length > 1) {
-    sequence = chain;
-    index = found.index;
-    separator = '&&';
-  } else {
-    sequence = script.chains.map((c) => ({ start: c[0].start, end: c[c.length - 1].end }));
-    index = found.chain;
-    separator = ';';
-  }
-  const separatorGap = separator === '&&' ? /^\s*&&\s*$/ : /^\s*;\s*$/;
-  const prev = index > 0 ? sequence[index - 1] : null;
-  const next = index + 1 < sequence.length ? sequence[index + 1] : null;
-  if (prev && !separatorGap.test(shell.source.slice(prev.end, item.start))) return null;
-  if (next && !separatorGap.test(shell.source.slice(item.end, next.start))) return null;
-
-  const o = shell.offset;
-  const del = (start: number, end: number): TextEdit => ({ range: model.rangeOf(start, end), newText: '' });
-  const own = ownLines(model, o + item.start, o + item.end, separator, prev !== null, next !== null);
-  if (own) return [own];
-  const after = next ? [o + item.start, o + next.start] as const : null;
-  const before = prev ? [o + prev.end, o + item.end] as const : null;
-  // First element: it goes with the separator after it; otherwise with the one before it, which holds
-  // comment lines that described it, unless that would delete comments and the other side would not.
-  const candidates = !prev ? [after] : !next ? [before] : [before, after];
-  for (const span of candidates) {
-    if (span && !hasCommentLines(model, span[0], span[1])) return [del(span[0], span[1])];
-  }
-  const separatorAt = (from: number, to: number) => o + from + shell.source.slice(from, to).indexOf(separator);
-
-  if (!prev && next) {
-    // `RUN apt-get update \ / # comment / && next`: keep the continuation and the comments,
-    // giving `RUN \ / # comment / next`.
-    const gap = analyseGap(model, o + item.end, o + next.start);
-    if (gap.escape < 0 || !gap.keepable || gap.lastCommentEnd < 0) return null;
-    const sep = separatorAt(item.end, next.start);
-    if (sep > gap.escape && sep < gap.lastCommentEnd) return null;
-    const lineStart = model.index.lineStarts[model.index.positionAt(o + item.start).line];
-    const edits: TextEdit[] = [];
-    if (model.text.slice(lineStart, o + item.start).trim() === '') {
-      edits.push(del(lineStart, gap.afterNewline)); // its line would be left with only the escape
-    } else {
-      edits.push(del(o + item.start, gap.escape));
-    }
-    if (sep > gap.escape) edits.push(del(sep, o + next.start));
-    return edits;
-  }
-  if (prev && !next) {
-    // Last element: the RUN now ends with the previous element and the comments become ordinary
-    // comment lines after it.
-    if (shell.source.slice(item.end).trim() !== '') return null;
-    const gap = analyseGap(model, o + prev.end, o + item.start);
-    if (gap.escape < 0 || !gap.keepable || gap.lastCommentEnd < 0) return null;
-    const sep = separatorAt(prev.end, item.start);
-    if (sep > gap.escape && sep < gap.lastCommentEnd) return null;
-    let escapeEnd = gap.escape + 1;
-    while (model.text[escapeEnd] === ' ' || model.text[escapeEnd] === '\t') escapeEnd++;
-    return [del(o + prev.end, escapeEnd), del(gap.lastCommentEnd, o + item.end)];
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -298,7 +120,7 @@ function mergeFix(
   if (shell.script.commands.some((c) => c.start >= refresh.end && readsIndex(c, call.manager))) return [];
   const target = findTarget(model, stage, instruction, call);
   if (!target || !flagsAllow(model, instruction as Run, target.run)) return [];
-  const removal = removeRefresh(model, instruction, shell, refresh);
+  const removal = removeCommands(model, instruction, shell, [refresh]);
   if (!removal) return [];
   const edits = [...removal];
   if (target.insertAt !== null) {

@@ -192,3 +192,133 @@ export function runsOpaqueCode(command: ShellCommand): boolean {
   // A path outside the system's own bin folders is a script or tool shipped by the image's author.
   return value.includes('/') && !/^\/(usr\/)?s?bin\/[^/]+$/.test(value);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Options, pip and rm
+
+/**
+ * True when `word` is the long option `long` (also `--long=value`) or a cluster of short options that holds
+ * `short` (`-y`, `-qy`, `-yq`). Clusters stop at a letter that takes a value, so pass `valueLetters` to avoid
+ * reading `-ofoo` as `-o -f -o -o`.
+ */
+export function hasOption(words: readonly ShellWord[], short: string | null, long: readonly string[] = [], valueLetters = ''): boolean {
+  return words.some((word) => {
+    const v = word.value;
+    if (v === null) return false;
+    if (v.startsWith('--')) {
+      const name = v.includes('=') ? v.slice(0, v.indexOf('=')) : v;
+      return long.includes(name);
+    }
+    if (!short || !/^-[A-Za-z0-9]/.test(v)) return false;
+    for (const letter of v.slice(1)) {
+      if (letter === short) return true;
+      if (valueLetters.includes(letter) || !/[A-Za-z0-9]/.test(letter)) return false;
+    }
+    return false;
+  });
+}
+
+export interface PipCall {
+  /** The program as written: `pip`, `pip3.12`, `python3` (with `-m pip`). */
+  tool: string;
+  /** The word that names pip (`pip3`) or the interpreter (`python3 -m pip`). */
+  toolWord: ShellWord;
+  subcommand: string | null;
+  subcommandWord: ShellWord | null;
+  /** Options before and after the subcommand (with their values when they take one). */
+  options: ShellWord[];
+  operands: ShellWord[];
+  command: ShellCommand;
+}
+
+// pip options whose value is the next word.
+const PIP_VALUE_OPTIONS = new Set([
+  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-t', '--target', '--prefix', '--root', '-i', '--index-url',
+  '--extra-index-url', '-f', '--find-links', '--platform', '--python-version', '--implementation', '--abi', '--src',
+  '--upgrade-strategy', '--global-option', '--config-settings', '-C', '--cache-dir', '--trusted-host', '--log', '--proxy',
+  '--retries', '--timeout', '--exists-action', '--cert', '--client-cert', '--progress-bar', '--root-user-action', '--python',
+  '--report', '--only-binary', '--no-binary', '--keyring-provider', '--use-feature', '--use-deprecated', '--log-file',
+  '--install-option', '--build-option', '--hash',
+]);
+
+const PIP = /^pip(\d+(\.\d+)*)?$/;
+const PYTHON = /^python(\d+(\.\d+)*)?$/;
+
+/** `pip install x`, `pip3 --no-cache-dir install x`, `python3 -m pip install x`, through wrappers such as sudo. */
+export function pipCall(command: ShellCommand): PipCall | null {
+  const unwrapped = unwrapCommand(command);
+  if (!unwrapped) return null;
+  const program = basename(unwrapped.name.value)!;
+  const args = command.args;
+  let i = unwrapped.firstArg;
+  if (!PIP.test(program)) {
+    if (!PYTHON.test(program)) return null;
+    // The interpreter's own options, then `-m pip`.
+    for (;;) {
+      const v = i < args.length ? args[i].value : null;
+      if (v === null) return null;
+      if (v === '-m') break;
+      if (v === '-W' || v === '-X') { i += 2; continue; }
+      if (/^-[bBdEhiIOqsSuvx]+$/.test(v)) { i++; continue; }
+      return null;
+    }
+    if (args[i + 1]?.value !== 'pip') return null;
+    i += 2;
+  }
+  const options: ShellWord[] = [];
+  const operands: ShellWord[] = [];
+  let subcommandWord: ShellWord | null = null;
+  for (; i < args.length; i++) {
+    const word = args[i];
+    const v = word.value;
+    if (v !== null && v.startsWith('-') && v.length > 1) {
+      options.push(word);
+      if (PIP_VALUE_OPTIONS.has(v) && i + 1 < args.length) options.push(args[++i]);
+      continue;
+    }
+    if (!subcommandWord) subcommandWord = word;
+    else operands.push(word);
+  }
+  return {
+    tool: program,
+    toolWord: unwrapped.name,
+    subcommand: subcommandWord?.value ?? null,
+    subcommandWord,
+    options,
+    operands,
+    command,
+  };
+}
+
+/**
+ * The paths an `rm` command removes (through wrappers), as written after quote removal; paths only known
+ * at build time (`"$TMP"`) are left out. Null when the command is not `rm`.
+ */
+export function removedPaths(command: ShellCommand): string[] | null {
+  const unwrapped = unwrapCommand(command);
+  if (!unwrapped || basename(unwrapped.name.value) !== 'rm') return null;
+  const paths: string[] = [];
+  let options = true;
+  for (const word of command.args.slice(unwrapped.firstArg)) {
+    const v = word.value;
+    if (options && v === '--') { options = false; continue; }
+    if (options && v !== null && v.startsWith('-') && v.length > 1) continue;
+    if (v !== null) paths.push(v);
+  }
+  return paths;
+}
+
+/**
+ * True when removing `path` (an `rm` argument, maybe a glob such as `/var/lib/apt/lists/*`) empties the
+ * folder `folder` or removes it: the folder itself, a parent, or every entry of one of them.
+ */
+export function removesFolder(path: string, folder: string): boolean {
+  const clean = (p: string) => p.replace(/\/+$/, '');
+  const target = clean(folder);
+  const p = clean(path.replace(/\/\*+$/, ''));
+  if (/[*?[]/.test(p)) {
+    // `/var/lib/apt/lists/*.lz4` and the like: a glob inside the folder itself still empties most of it.
+    return p.startsWith(`${target}/`) && !p.slice(target.length + 1).includes('/');
+  }
+  return p !== '' && (p === target || target.startsWith(`${p}/`));
+}
