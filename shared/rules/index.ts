@@ -1,9 +1,13 @@
 // The rule registry: one file per rule in this folder, listed here once, in the guide's order.
 import type { Rule } from '../rule';
+import { addArchive } from './add-archive';
+import { addRemote } from './add-remote';
 import { aptAssumeYes } from './apt-assume-yes';
 import { aptNoRecommends } from './apt-no-recommends';
+import { credentialsInUrl } from './credentials-in-url';
 import { dockerignore } from './dockerignore';
 import { dockerignoreSecrets } from './dockerignore-secrets';
+import { downloadUnverified } from './download-unverified';
 import { healthcheck } from './healthcheck';
 import { healthcheckMultiple } from './healthcheck-multiple';
 import { imageDigest } from './image-digest';
@@ -21,11 +25,15 @@ import { pinGo } from './pin-go';
 import { pinNpm } from './pin-npm';
 import { pinPip } from './pin-pip';
 import { pinRpm } from './pin-rpm';
+import { pipeToShell } from './pipe-to-shell';
+import { plainHttp } from './plain-http';
 import { preferCopy } from './prefer-copy';
 import { secretFileCopy } from './secret-file-copy';
 import { secretInArgEnv } from './secret-in-arg-env';
+import { signatureVerificationDisabled } from './signature-verification-disabled';
 import { sshMount } from './ssh-mount';
 import { syntaxDirective } from './syntax-directive';
+import { tlsVerificationDisabled } from './tls-verification-disabled';
 import { unusedIgnore } from './unused-ignore';
 import { updateWithoutInstall } from './update-without-install';
 import { userRoot } from './user-root';
@@ -52,10 +60,18 @@ export const RULES: readonly Rule[] = [
   aptAssumeYes,
   packageCache,
   updateWithoutInstall,
+  downloadUnverified,
+  pipeToShell,
+  tlsVerificationDisabled,
+  signatureVerificationDisabled,
+  plainHttp,
   preferCopy,
+  addRemote,
+  addArchive,
   secretInArgEnv,
   secretFileCopy,
   sshMount,
+  credentialsInUrl,
   syntaxDirective,
   healthcheck,
   healthcheckMultiple,
