@@ -15,8 +15,14 @@ import { imageFloatingTag } from './image-floating-tag';
 import { imageMinimal } from './image-minimal';
 import { imageRegistry } from './image-registry';
 import { imageTag } from './image-tag';
+import { labelSchemaDeprecated } from './label-schema-deprecated';
+import { labelValues } from './label-values';
+import { labels } from './labels';
+import { maintainerDeprecated } from './maintainer-deprecated';
+import { multiStage } from './multi-stage';
 import { noSudo } from './no-sudo';
 import { noUpgrade } from './no-upgrade';
+import { npmDevDeps } from './npm-dev-deps';
 import { packageCache } from './package-cache';
 import { pinApk } from './pin-apk';
 import { pinApt } from './pin-apt';
@@ -32,6 +38,7 @@ import { secretFileCopy } from './secret-file-copy';
 import { secretInArgEnv } from './secret-in-arg-env';
 import { signatureVerificationDisabled } from './signature-verification-disabled';
 import { sshMount } from './ssh-mount';
+import { stageReference } from './stage-reference';
 import { syntaxDirective } from './syntax-directive';
 import { tlsVerificationDisabled } from './tls-verification-disabled';
 import { unusedIgnore } from './unused-ignore';
@@ -68,6 +75,13 @@ export const RULES: readonly Rule[] = [
   preferCopy,
   addRemote,
   addArchive,
+  multiStage,
+  stageReference,
+  npmDevDeps,
+  labels,
+  maintainerDeprecated,
+  labelSchemaDeprecated,
+  labelValues,
   secretInArgEnv,
   secretFileCopy,
   sshMount,
