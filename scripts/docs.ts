@@ -66,6 +66,7 @@ if (require.main === module) {
     const readmePath = path.join(root, 'README.md');
     let readme = replaceBetween(fs.readFileSync(readmePath, 'utf8'), 'rules', ruleTable());
     readme = replaceBetween(readme, 'hadolint', hadolintTable());
+    readme = replaceBetween(readme, 'config', (await import('./config-reference')).configReference());
     fs.writeFileSync(path.join(root, 'schemas', 'dockerfile-seguro.schema.json'), `${JSON.stringify(configSchema(), null, 2)}\n`);
     const corpus = path.resolve(root, '..', 'shared', 'corpus', 'files');
     if (fs.existsSync(corpus)) readme = replaceBetween(readme, 'corpus', corpusTable(corpus));
