@@ -1,6 +1,18 @@
 // The parsed Dockerfile that rules read: dockerfile-ast's tree, stages with their resolved base
 // images, and RUN instructions as shell scripts whose offsets map back to the document.
-import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run, type Heredoc } from 'dockerfile-ast';
+//
+// Performance (README "Performance", bench/): every step is linear in the size of the document.
+// - dockerfile-ast re-tokenizes an instruction's arguments on every getArguments()/getFlags()/... call,
+//   several times per instruction while parsing. That tokenization is memoized for the documents this
+//   model parses (see `memoizeArguments`), which makes the parse about 3× faster.
+// - Variables resolve through per-scope indexes instead of dockerfile-ast's resolveVariable, which scans
+//   the whole file on each call (quadratic over a file).
+// - A RUN's shell source is built with string slices, and cached with its parse across models by the exact
+//   text of the RUN: after an edit, unchanged RUNs cost a map lookup.
+import {
+  Arg, Argument, DockerfileParser, Env, From, Instruction as AstInstruction,
+  type Dockerfile, type Instruction, type Run, type Heredoc,
+} from 'dockerfile-ast';
 import { LineIndex } from './textDocument';
 import { parseShell, type ShellCommand, type ShellScript } from './shell/parser';
 import type { Range } from './types';
@@ -36,13 +48,21 @@ export class DockerfileModel {
   private readonly shells = new Map<Instruction, RunShell | null>();
   private readonly stageByInstruction = new Map<Instruction, Stage>();
   private globalArgs: Map<string, string | null> | null = null;
-  private readonly shellsByStage = new Map<Stage, Instruction[]>();
+  private readonly shellTables = new Map<Stage, ShellTable>();
+  /** Whether RUNs of a stage that has no SHELL of its own are POSIX, from its parents or its image. */
+  private readonly inheritedPosix = new Map<Stage, boolean>();
+  private readonly roots = new Map<Stage, string | null>();
+  private variables: VariableIndex | null = null;
 
   constructor(readonly text: string) {
     this.index = new LineIndex(text);
-    this.ast = DockerfileParser.parse(text);
+    this.ast = parseDockerfile(text);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.instructions = this.ast.getInstructions();
+    // dockerfile-ast's own resolveVariable (also used inside it, e.g. by getVariables()) scans every
+    // instruction on each call; this one answers the same from indexes built once.
+    const ast = this.ast as Dockerfile & { resolveVariable: (variable: string, line: number) => string | null | undefined };
+    ast.resolveVariable = (variable: string, line: number) => this.resolveVariable(variable, line);
     this.stages = this.buildStages();
   }
 
@@ -64,12 +84,20 @@ export class DockerfileModel {
 
   /** Follows `FROM <stage>` links down to the external image the stage ultimately builds on. */
   rootImage(stage: Stage): string | null {
+    const known = this.roots.get(stage);
+    if (known !== undefined) return known;
+    // Stages only name earlier stages as parents, so the chain ends; it is walked once per stage.
+    const chain: Stage[] = [];
     let current: Stage | null = stage;
-    for (let guard = 0; current && guard < this.stages.length + 1; guard++) {
-      if (!current.parent) return current.image;
-      current = current.parent;
+    let image: string | null = null;
+    for (; current; current = current.parent) {
+      const cached = this.roots.get(current);
+      if (cached !== undefined) { image = cached; break; }
+      chain.push(current);
+      if (!current.parent) { image = current.image; break; }
     }
-    return null;
+    for (const s of chain) this.roots.set(s, image);
+    return image;
   }
 
   /**
@@ -77,16 +105,27 @@ export class DockerfileModel {
    * Returns null when a variable has no known value.
    */
   expand(value: string, line: number): string | null {
+    if (!value.includes('$')) return value;
     // dockerfile-ast recurses without end for a line after the last instruction: clamp it.
     const last = this.instructions.length ? this.instructions[this.instructions.length - 1].getRange().end.line : 0;
     const at = Math.max(0, Math.min(line, last));
     // A value may itself use variables (`ENV PORT=${APP_PORT}`): expand a few levels, as Docker would.
     const lookup = (name: string, depth: number): string | null | undefined => {
-      const raw = this.ast.resolveVariable(name, at);
+      const raw = this.resolveVariable(name, at);
       if (raw === null || raw === undefined || !raw.includes('$') || depth >= 4) return raw;
       return substituteVariables(raw, (inner) => (inner === name ? undefined : lookup(inner, depth + 1)));
     };
     return substituteVariables(value, (name) => lookup(name, 0));
+  }
+
+  /**
+   * The value of an ARG or ENV at `line` as dockerfile-ast's `Dockerfile.resolveVariable` computes it
+   * (null: declared without a value; undefined: not declared), in O(log n). For a line outside every
+   * stage, where dockerfile-ast recurses without end, undefined.
+   */
+  resolveVariable(variable: string, line: number): string | null | undefined {
+    this.variables ??= new VariableIndex(this.instructions, this.index.lineCount - 1);
+    return this.variables.resolve(variable, line);
   }
 
   /** The shell script of a shell-form RUN, or null for exec form, non-POSIX shells or ONBUILD. */
@@ -162,31 +201,48 @@ export class DockerfileModel {
     return substituteVariables(value, (name) => defaults.get(name));
   }
 
-  /** SHELL instructions of a stage, collected once (not once per RUN: files can have thousands of RUNs). */
-  private shellInstructions(stage: Stage): Instruction[] {
-    let list = this.shellsByStage.get(stage);
-    if (!list) {
-      list = stage.instructions.filter((i) => i.getKeyword() === 'SHELL');
-      this.shellsByStage.set(stage, list);
+  /** SHELL instructions of a stage with their lines, collected once (files can have thousands of RUNs). */
+  private shellTable(stage: Stage): ShellTable {
+    let table = this.shellTables.get(stage);
+    if (!table) {
+      table = { lines: [], posix: [] };
+      for (const instruction of stage.instructions) {
+        if (instruction.getKeyword() !== 'SHELL') continue;
+        table.lines.push(instruction.getRange().start.line);
+        const program = (instruction as Run).getJSONStrings?.()[0]?.getJSONValue() ?? '';
+        table.posix.push(POSIX_SHELL.test(program));
+      }
+      this.shellTables.set(stage, table);
     }
-    return list;
+    return table;
   }
 
   private isPosixShell(instruction: Instruction): boolean {
     const stage = this.stageOf(instruction);
     if (!stage) return true;
-    // The last SHELL before this RUN in the stage (or its parents) decides.
-    const line = instruction.getRange().start.line;
-    for (let s: Stage | null = stage; s; s = s.parent) {
-      const shells = this.shellInstructions(s).filter((i) => s !== stage || i.getRange().start.line < line);
-      const last = shells[shells.length - 1];
-      if (last) {
-        const program = (last as Run).getJSONStrings?.()[0]?.getJSONValue() ?? '';
-        return /(^|\/)(ba|da|k|z|a)?sh$/.test(program);
-      }
+    // The last SHELL before this RUN in the stage decides, else the last one of its parents, else the image.
+    const table = this.shellTable(stage);
+    const before = lastBelow(table.lines, instruction.getRange().start.line);
+    if (before >= 0) return table.posix[before];
+    return this.inheritedPosixOf(stage);
+  }
+
+  private inheritedPosixOf(stage: Stage): boolean {
+    const known = this.inheritedPosix.get(stage);
+    if (known !== undefined) return known;
+    let decision: boolean | undefined;
+    const chain: Stage[] = [stage];
+    for (let s: Stage | null = stage.parent; s; s = s.parent) {
+      const cached = this.inheritedPosix.get(s);
+      if (cached !== undefined) { decision = cached; break; }
+      const table = this.shellTable(s);
+      if (table.posix.length) { decision = table.posix[table.posix.length - 1]; break; }
+      chain.push(s);
     }
-    const image = this.rootImage(stage) ?? '';
-    return !/(windows|servercore|nanoserver)/i.test(image);
+    // No SHELL anywhere up the chain: every stage of it builds on the same root image.
+    decision ??= !/(windows|servercore|nanoserver)/i.test(this.rootImage(stage) ?? '');
+    for (const s of chain) this.inheritedPosix.set(s, decision);
+    return decision;
   }
 
   private computeShell(run: Run): RunShell | null {
@@ -196,75 +252,468 @@ export class DockerfileModel {
     const start = this.offsetAt(run.getInstructionRange().end);
     const end = this.offsetAt(run.getRange().end);
     if (end <= start) return null;
-    const chars = this.text.slice(start, end).split('');
-    const blank = (from: number, to: number) => {
-      for (let i = Math.max(from, start); i < Math.min(to, end); i++) {
-        if (chars[i - start] !== '\n') chars[i - start] = ' ';
-      }
-    };
-    for (const flag of run.getFlags()) blank(this.offsetAt(flag.getRange().start), this.offsetAt(flag.getRange().end));
-
-    const heredocs: Heredoc[] = run.getHeredocs();
-    const bodies = heredocs
-      .map((h) => h.getContentRange())
-      .filter((r): r is Range => r !== null)
-      .map((r) => [this.offsetAt(r.start), this.offsetAt(r.end)] as const);
-    const inBody = (offset: number) => bodies.some(([s, e]) => offset >= s && offset < e);
-    this.blankContinuations(chars, start, inBody);
-
-    // `RUN <<EOF ... EOF`: the body itself is the script, so the markers are hidden from the shell.
-    const args = run.getArguments();
-    if (heredocs.length && args.length && args[0].getValue().startsWith('<<')) {
-      for (const h of heredocs) {
-        blank(this.offsetAt(h.getStartRange().start), this.offsetAt(h.getStartRange().end));
-        const delimiter = h.getDelimiterRange();
-        if (delimiter) blank(this.offsetAt(delimiter.start), this.offsetAt(delimiter.end));
-      }
+    // What follows the keyword decides everything below (with the escape character): the same text
+    // anywhere, in this document or another, gives the same source and script.
+    const key = this.escapeChar + this.text.slice(start, end);
+    let entry = runCacheGet(key);
+    if (!entry) {
+      const source = this.shellSource(run, start, end);
+      entry = { source, script: parseShell(source) };
+      runCacheSet(key, entry);
     }
-    const source = chars.join('');
-    return { script: parseShell(source), offset: start, source };
+    return { script: entry.script, offset: start, source: entry.source };
   }
 
   /**
-   * Docker removes `<escape><newline>` and, after it, empty and comment lines before the shell sees
-   * the command. Replacing them with spaces (newlines included) keeps offsets identical.
+   * The text after `RUN` as the shell sees it, same length so offsets map 1:1: flags hidden, Docker's
+   * line continuations (with the empty and comment lines they swallow) and CRs turned into spaces, and
+   * for `RUN <<EOF` the heredoc markers hidden so that the body is the script.
    */
-  private blankContinuations(chars: string[], base: number, inBody: (offset: number) => boolean): void {
-    const esc = this.escapeChar;
-    let i = 0;
-    const n = chars.length;
-    const wipeTo = (to: number) => { for (let k = i; k < to; k++) chars[k] = ' '; };
-    while (i < n) {
-      const c = chars[i];
-      if (c === '\r' && !inBody(base + i)) { chars[i] = ' '; i++; continue; }
-      if (c !== esc || inBody(base + i)) { i++; continue; }
-      // an escaped escape character is not a continuation
-      if (esc === '\\' && chars[i + 1] === '\\') { i += 2; continue; }
-      let j = i + 1;
-      while (j < n && (chars[j] === ' ' || chars[j] === '\t')) j++;
-      if (j < n && chars[j] === '\r') j++;
-      if (j >= n || chars[j] !== '\n') { i++; continue; }
-      j++; // past the newline
-      // Following empty or comment-only lines belong to the same instruction and vanish.
-      for (;;) {
-        let k = j;
-        while (k < n && (chars[k] === ' ' || chars[k] === '\t')) k++;
-        if (k < n && chars[k] === '#') {
-          while (k < n && chars[k] !== '\n') k++;
-          if (k < n) { j = k + 1; continue; }
-          j = k;
-          break;
+  private shellSource(run: Run, start: number, end: number): string {
+    const rel = (position: { line: number; character: number }) => this.offsetAt(position) - start;
+    const length = end - start;
+    // 1. flags, newlines kept (a continuation inside a flag is then no longer one, as Docker sees it).
+    let source = blankRanges(this.text.slice(start, end), run.getFlags().map((f) => [rel(f.getRange().start), rel(f.getRange().end)]));
+    // 2. continuations, outside heredoc bodies.
+    const heredocs: Heredoc[] = run.getHeredocs();
+    const bodies: Array<readonly [number, number]> = [];
+    for (const h of heredocs) {
+      const r = h.getContentRange();
+      if (r) bodies.push([rel(r.start), rel(r.end)]);
+    }
+    source = blankContinuations(source, this.escapeChar, bodies);
+    // 3. `RUN <<EOF ... EOF`: the body itself is the script, so the markers are hidden from the shell.
+    if (heredocs.length) {
+      const args = run.getArguments();
+      if (args.length && args[0].getValue().startsWith('<<')) {
+        const markers: Array<[number, number]> = [];
+        for (const h of heredocs) {
+          markers.push([rel(h.getStartRange().start), rel(h.getStartRange().end)]);
+          const delimiter = h.getDelimiterRange();
+          if (delimiter) markers.push([rel(delimiter.start), rel(delimiter.end)]);
         }
-        if (k < n && (chars[k] === '\n' || chars[k] === '\r')) {
-          if (chars[k] === '\r') k++;
-          if (k < n && chars[k] === '\n') { j = k + 1; continue; }
-        }
+        source = blankRanges(source, markers);
+      }
+    }
+    if (source.length !== length) throw new Error('shell source must keep the length of the RUN');
+    return flat(source);
+  }
+}
+
+interface ShellTable {
+  /** Start lines of the stage's SHELL instructions, ascending. */
+  lines: number[];
+  posix: boolean[];
+}
+
+const POSIX_SHELL = /(^|\/)(ba|da|k|z|a)?sh$/;
+
+/** Index of the last element of ascending `values` that is below `limit`, or -1. */
+function lastBelow(values: readonly number[], limit: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid] < limit) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}
+
+/** Replaces the characters of `ranges` (relative, possibly unsorted or out of bounds) by spaces, keeping newlines. */
+function blankRanges(text: string, ranges: ReadonlyArray<readonly [number, number]>): string {
+  const clipped = ranges
+    .map(([s, e]) => [Math.max(0, s), Math.min(text.length, e)] as const)
+    .filter(([s, e]) => s < e)
+    .sort((a, b) => a[0] - b[0]);
+  if (!clipped.length) return text;
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const [s, e] of clipped) {
+    const from = Math.max(s, cursor);
+    if (from >= e) continue;
+    parts.push(text.slice(cursor, from), text.slice(from, e).replace(/[^\n]/g, ' '));
+    cursor = e;
+  }
+  parts.push(text.slice(cursor));
+  return parts.join('');
+}
+
+/**
+ * Docker removes `<escape><newline>` and, after it, empty and comment lines before the shell sees
+ * the command. Replacing them with spaces (newlines included) keeps offsets identical. CRs become spaces
+ * too. Heredoc bodies (relative ranges) are left alone. Only escape characters and CRs are visited.
+ */
+function blankContinuations(text: string, esc: string, bodies: ReadonlyArray<readonly [number, number]>): string {
+  const n = text.length;
+  const inBody = bodies.length ? (i: number) => bodies.some(([s, e]) => i >= s && i < e) : () => false;
+  const special = esc === '\\' ? /[\r\\]/g : new RegExp(`[\\r${esc.replace(/[\\^\]-]/g, '\\$&')}]`, 'g');
+  const parts: string[] = [];
+  let cursor = 0; // text before it is already in `parts`
+  const wipe = (from: number, to: number) => {
+    parts.push(text.slice(cursor, from), ' '.repeat(to - from));
+    cursor = to;
+  };
+  let i = 0;
+  while (i < n) {
+    special.lastIndex = i;
+    const m = special.exec(text);
+    if (!m) break;
+    i = m.index;
+    const c = text[i];
+    if (c === '\r' && !inBody(i)) { wipe(i, i + 1); i++; continue; }
+    if (c !== esc || inBody(i)) { i++; continue; }
+    // an escaped escape character is not a continuation
+    if (esc === '\\' && text[i + 1] === '\\') { i += 2; continue; }
+    let j = i + 1;
+    while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
+    if (j < n && text[j] === '\r') j++;
+    if (j >= n || text[j] !== '\n') { i++; continue; }
+    j++; // past the newline
+    // Following empty or comment-only lines belong to the same instruction and vanish.
+    for (;;) {
+      let k = j;
+      while (k < n && (text[k] === ' ' || text[k] === '\t')) k++;
+      if (k < n && text[k] === '#') {
+        const eol = text.indexOf('\n', k);
+        if (eol >= 0) { j = eol + 1; continue; }
+        j = n;
         break;
       }
-      wipeTo(j);
-      i = j;
+      if (k < n && (text[k] === '\n' || text[k] === '\r')) {
+        if (text[k] === '\r') k++;
+        if (k < n && text[k] === '\n') { j = k + 1; continue; }
+      }
+      break;
+    }
+    wipe(i, j);
+    i = j;
+  }
+  if (!parts.length) return text;
+  parts.push(text.slice(cursor));
+  return parts.join('');
+}
+
+/**
+ * A copy that shares no memory with the document text: a slice kept in a cache would otherwise keep the
+ * whole text of an old version of the document alive.
+ */
+function flat(text: string): string {
+  return text.length < 16 ? text : (' ' + text).slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// RUN shells shared across models (every keystroke makes a new model): an LRU keyed by the escape
+// character and the exact text after `RUN`. Bounded by entries and by characters (~10 bytes of heap each).
+
+interface ShellEntry {
+  source: string;
+  script: ShellScript;
+}
+
+const RUN_CACHE_ENTRIES = 50_000;
+const RUN_CACHE_CHARS = 8_000_000;
+const runCache = new Map<string, ShellEntry>();
+let runCacheChars = 0;
+
+function runCacheGet(key: string): ShellEntry | undefined {
+  const entry = runCache.get(key);
+  if (entry) {
+    runCache.delete(key); // refresh recency
+    runCache.set(key, entry);
+  }
+  return entry;
+}
+
+function runCacheSet(key: string, entry: ShellEntry): void {
+  const stored = flat(key);
+  runCache.set(stored, entry);
+  runCacheChars += stored.length + entry.source.length;
+  while (runCache.size > RUN_CACHE_ENTRIES || (runCacheChars > RUN_CACHE_CHARS && runCache.size > 1)) {
+    const [oldest, old] = runCache.entries().next().value as [string, ShellEntry];
+    runCache.delete(oldest);
+    runCacheChars -= oldest.length + old.source.length;
+  }
+}
+
+/** Size of the cross-model RUN cache, for tests and the benchmark. */
+export function runShellCacheStats(): { entries: number; chars: number } {
+  return { entries: runCache.size, chars: runCacheChars };
+}
+
+/** Empties the cross-model RUN cache (tests and the benchmark's cold runs). */
+export function clearRunShellCache(): void {
+  runCache.clear();
+  runCacheChars = 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// dockerfile-ast tokenizes an instruction's arguments again on every call of getRawArguments(), which
+// getArguments(), getFlags(), getHeredocs(), getArgumentsRange(), ... all go through, several times per
+// instruction while parsing (and the parser builds most instructions twice). For the documents parsed here
+// the tokens are kept per document and range (the text never changes) and each call gets a new array.
+// The Argument objects are shared, except for FROM: dockerfile-ast mutates the range of its first argument
+// (From.getImageNameRange, getRegistryRange), so FROM gets fresh copies every time, as before.
+// The upper-cased keyword is kept too. Other users of dockerfile-ast in the process are not affected.
+
+const TOKENS = Symbol('dockerfile-seguro.arguments');
+const KEYWORD = Symbol('dockerfile-seguro.keyword');
+const PATCHED = Symbol('dockerfile-seguro.patched');
+let parsing = 0;
+const ownDocuments = new WeakSet<object>();
+const tokensByDocument = new WeakMap<object, Map<string, Argument[]>>();
+
+interface AstLine {
+  [key: symbol]: unknown;
+  document: object;
+  range: LineSpan;
+  instructionRange: LineSpan;
+}
+
+function memoizeArguments(): void {
+  const proto = AstInstruction.prototype as unknown as Record<PropertyKey, unknown>;
+  const original = proto.getRawArguments as ((this: unknown) => Argument[]) | undefined;
+  const keyword = proto.getKeyword as ((this: unknown) => string) | undefined;
+  if (typeof original !== 'function' || typeof keyword !== 'function' || proto[PATCHED]) return;
+  proto[PATCHED] = true;
+  const own = (line: AstLine) => parsing > 0 || ownDocuments.has(line.document);
+  proto.getRawArguments = function getRawArguments(this: AstLine): Argument[] {
+    let args = this[TOKENS] as Argument[] | undefined;
+    if (!args) {
+      if (!own(this)) return original.call(this);
+      let byRange = tokensByDocument.get(this.document);
+      if (!byRange) tokensByDocument.set(this.document, (byRange = new Map()));
+      const r = this.range;
+      const k = this.instructionRange.end;
+      const key = `${r.start.line},${r.start.character},${r.end.line},${r.end.character},${k.line},${k.character}`;
+      args = byRange.get(key);
+      if (!args) {
+        args = original.call(this).map(copyArgument);
+        byRange.set(key, args);
+      }
+      this[TOKENS] = args;
+    }
+    return this instanceof From ? args.map(copyArgument) : args.slice();
+  };
+  proto.getKeyword = function getKeyword(this: AstLine): string {
+    const known = this[KEYWORD] as string | undefined;
+    if (known !== undefined) return known;
+    const value = keyword.call(this);
+    if (own(this)) this[KEYWORD] = value;
+    return value;
+  };
+}
+
+function copyArgument(a: Argument): Argument {
+  const r = a.getRange();
+  return new Argument(a.getValue(), {
+    start: { line: r.start.line, character: r.start.character },
+    end: { line: r.end.line, character: r.end.character },
+  });
+}
+
+memoizeArguments();
+
+// dockerfile-ast hands each comment to its build stage by testing every stage, whose range it recomputes
+// each time (Dockerfile.organizeComments): quadratic, seconds on a 50,000-line file. For the documents
+// parsed here the same assignment is made with a binary search, when stages follow each other without
+// sharing a line (as the parser makes them); otherwise the original runs.
+
+interface Position { line: number; character: number }
+interface Commented { getRange(): LineSpan }
+interface Template { getRange(): LineSpan; addComment(comment: Commented): void }
+
+function linearComments(): void {
+  const proto = Object.getPrototypeOf(DockerfileParser.parse('')) as Record<PropertyKey, unknown>;
+  const original = proto.organizeComments as ((this: unknown) => void) | undefined;
+  if (typeof original !== 'function' || proto[PATCHED]) return;
+  proto[PATCHED] = true;
+  proto.organizeComments = function organizeComments(this: {
+    getComments?: () => Commented[]; initialInstructions?: Template; buildStages?: Template[];
+  }): void {
+    const initial = this.initialInstructions;
+    const stages = this.buildStages;
+    if (parsing === 0 || !initial || !Array.isArray(stages) || typeof this.getComments !== 'function') return original.call(this);
+    const initialRange = initial.getRange();
+    const ranges = stages.map((stage) => stage.getRange());
+    for (let i = 1; i < ranges.length; i++) {
+      if (ranges[i].start.line <= ranges[i - 1].end.line) return original.call(this);
+    }
+    const starts = ranges.map((r) => r.start.line);
+    for (const comment of this.getComments()) {
+      const range = comment.getRange();
+      if (insideRange(range.end, initialRange)) {
+        initial.addComment(comment);
+        continue;
+      }
+      const i = lastBelow(starts, range.start.line + 1);
+      if (i >= 0 && insideRange(range.start, ranges[i])) stages[i].addComment(comment);
+    }
+  };
+}
+
+/** dockerfile-ast's Util.isInsideRange. */
+function insideRange(position: Position, range: LineSpan): boolean {
+  if (range.start.line === range.end.line) {
+    return range.start.line === position.line && range.start.character <= position.character && position.character <= range.end.character;
+  }
+  if (range.start.line === position.line) return range.start.character <= position.character;
+  if (range.end.line === position.line) return position.character <= range.end.character;
+  return range.start.line < position.line && position.line < range.end.line;
+}
+
+linearComments();
+
+function parseDockerfile(text: string): Dockerfile {
+  parsing++;
+  let ast: Dockerfile;
+  try {
+    ast = DockerfileParser.parse(text);
+  } finally {
+    parsing--;
+  }
+  // Instructions made later (ONBUILD triggers) share the document.
+  const document = (ast as unknown as { document?: object }).document;
+  if (document) {
+    ownDocuments.add(document);
+    tokensByDocument.delete(document); // only needed while the parser builds instructions twice
+  }
+  return ast;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Variable resolution with dockerfile-ast's semantics (Dockerfile.resolveVariable, ImageTemplate.
+// resolveVariable, getContainingImage), from indexes instead of scans: per scope and name, the lines of
+// the ENV and ARG instructions that bind it, ascending.
+
+interface Bindings {
+  lines: number[];
+  values: Array<string | null>;
+}
+
+class Scope {
+  private readonly env = new Map<string, Bindings>();
+  private readonly arg = new Map<string, Bindings>();
+
+  constructor(instructions: readonly Instruction[], withEnv: boolean) {
+    for (const instruction of instructions) {
+      const line = instruction.getRange().start.line;
+      if (withEnv && instruction instanceof Env) {
+        const seen = new Set<string>();
+        // The first property of an ENV that has the name wins (they are read in order).
+        for (const property of instruction.getProperties()) {
+          const name = property.getName();
+          if (seen.has(name)) continue;
+          seen.add(name);
+          bind(this.env, name, line, property.getValue());
+        }
+      } else if (instruction instanceof Arg) {
+        const property = instruction.getProperty();
+        if (property) bind(this.arg, property.getName(), line, property.getValue());
+      }
     }
   }
+
+  /** The latest ENV before `line` binding `name`, else the latest ARG; undefined when none. */
+  resolve(name: string, line: number): string | null | undefined {
+    const env = latest(this.env.get(name), line);
+    return env !== undefined ? env : latest(this.arg.get(name), line);
+  }
+}
+
+/** The value bound last before `line`, or undefined. */
+function latest(bindings: Bindings | undefined, line: number): string | null | undefined {
+  if (!bindings) return undefined;
+  const i = lastBelow(bindings.lines, line);
+  return i >= 0 ? bindings.values[i] : undefined;
+}
+
+function bind(table: Map<string, Bindings>, name: string, line: number, value: string | null): void {
+  let bindings = table.get(name);
+  if (!bindings) table.set(name, (bindings = { lines: [], values: [] }));
+  bindings.lines.push(line);
+  bindings.values.push(value);
+}
+
+interface LineSpan {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** Whether the position (line, 0) is in `range`, as dockerfile-ast's getContainingImage tests it. */
+function containsLineStart(range: LineSpan, line: number): boolean {
+  return insideRange({ line, character: 0 }, range);
+}
+
+class VariableIndex {
+  private readonly initial: Instruction[] = [];
+  private readonly stageInstructions: Instruction[][] = [];
+  private readonly stageSpans: LineSpan[] = [];
+  private readonly stageStarts: number[] = [];
+  /** Lines covered by a FROM: variables there resolve against the ARGs before the first FROM. */
+  private readonly fromLines = new Set<number>();
+  /** Stage spans are in order and do not share lines, so a binary search finds the one containing a line. */
+  private readonly ordered: boolean;
+  private initialSpan: LineSpan | null = null;
+  private initialArgs: Scope | null = null;
+  private initialScope: Scope | null = null;
+  private readonly stageScopes: Array<Scope | null>;
+
+  constructor(instructions: readonly Instruction[], private readonly lastLine: number) {
+    // As Dockerfile.addInstruction groups them.
+    let current: Instruction[] | null = null;
+    for (const instruction of instructions) {
+      if (instruction.getKeyword() === 'FROM') {
+        current = [];
+        this.stageInstructions.push(current);
+      }
+      (current ?? this.initial).push(instruction);
+      if (instruction instanceof From) {
+        const r = instruction.getRange();
+        for (let l = r.start.line; l <= r.end.line; l++) this.fromLines.add(l);
+      }
+    }
+    if (this.initial.length) this.initialSpan = spanOf(this.initial);
+    this.stageSpans = this.stageInstructions.map(spanOf);
+    this.stageStarts = this.stageSpans.map((span) => span.start.line);
+    this.stageScopes = this.stageSpans.map(() => null);
+    let ordered = true;
+    for (let i = 1; i < this.stageSpans.length; i++) {
+      if (this.stageSpans[i].start.line <= this.stageSpans[i - 1].end.line) ordered = false;
+    }
+    this.ordered = ordered;
+  }
+
+  resolve(variable: string, line: number): string | null | undefined {
+    if (this.fromLines.has(line)) return this.initialArgsScope().resolve(variable, line);
+    const scope = this.containingScope(line);
+    if (scope === null) return undefined;
+    const resolved = scope.resolve(variable, line);
+    // An ARG declared without a value falls back to the one before the first FROM.
+    return resolved === null ? this.initialArgsScope().resolve(variable, line) : resolved;
+  }
+
+  private initialArgsScope(): Scope {
+    return (this.initialArgs ??= new Scope(this.initial, false));
+  }
+
+  private containingScope(line: number): Scope | null {
+    if (line < 0 || line > this.lastLine) return null;
+    if (this.initialSpan && containsLineStart(this.initialSpan, line)) return (this.initialScope ??= new Scope(this.initial, true));
+    const stage = this.containingStage(line);
+    if (stage >= 0) return (this.stageScopes[stage] ??= new Scope(this.stageInstructions[stage], true));
+    return null; // dockerfile-ast resolves against the whole file here, which recurses without end
+  }
+
+  private containingStage(line: number): number {
+    if (!this.ordered) return this.stageSpans.findIndex((span) => containsLineStart(span, line));
+    const i = lastBelow(this.stageStarts, line + 1);
+    return i >= 0 && containsLineStart(this.stageSpans[i], line) ? i : -1;
+  }
+}
+
+function spanOf(instructions: readonly Instruction[]): LineSpan {
+  return { start: instructions[0].getRange().start, end: instructions[instructions.length - 1].getRange().end };
 }
 
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;

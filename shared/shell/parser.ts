@@ -59,8 +59,24 @@ export function isShellParserReady(): boolean {
 }
 
 // Parses are cached by source text: unchanged RUN instructions are not re-parsed on every keystroke.
-const CACHE_LIMIT = 4000;
+// (DockerfileModel keeps its own cache of RUN shells by instruction text on top of this one.) Bounded by
+// entries and by characters: a parsed script takes about ten bytes of heap per character of source.
+const CACHE_LIMIT = 20_000;
+const CACHE_CHARS = 4_000_000;
 const cache = new Map<string, ShellScript>();
+let cacheChars = 0;
+let parses = 0;
+
+/** How many times tree-sitter actually parsed (cache misses) since the process started. */
+export function parseCount(): number {
+  return parses;
+}
+
+/** Empties the parse cache (tests and the benchmark's cold runs). */
+export function clearParseCache(): void {
+  cache.clear();
+  cacheChars = 0;
+}
 
 export function parseShell(source: string): ShellScript {
   const cached = cache.get(source);
@@ -73,6 +89,7 @@ export function parseShell(source: string): ShellScript {
   if (!parser) throw new Error('Shell parser not initialised: call initShellParser() first');
   const tree = parser.parse(source);
   if (!tree) throw new Error('Shell parser returned no tree');
+  parses++;
   let script: ShellScript;
   try {
     script = extract(tree.rootNode);
@@ -80,7 +97,12 @@ export function parseShell(source: string): ShellScript {
     tree.delete(); // WASM memory is not garbage-collected
   }
   cache.set(source, script);
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cacheChars += source.length;
+  while (cache.size > CACHE_LIMIT || (cacheChars > CACHE_CHARS && cache.size > 1)) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    cacheChars -= oldest.length;
+  }
   return script;
 }
 

@@ -1,0 +1,98 @@
+// The engine in this process: ms per 1,000 lines with every rule on, against dockerfile-ast parse-only (and
+// dockerfile-utils validate when installed), all measured in the same passes, in rotating order. "cold":
+// caches emptied before each lint, so every RUN is parsed by tree-sitter; "warm": the same text again, RUNs
+// come from the cache (what re-linting after an edit costs, minus the RUN that changed).
+import { DockerfileParser } from 'dockerfile-ast';
+import { clearRunShellCache } from '../shared/dockerfile';
+import { lint } from '../shared/engine';
+import { clearParseCache } from '../shared/shell/parser';
+import type { LintOptions } from '../shared/types';
+import type { Doc } from './documents';
+import { gc, measure, median, type Sample } from './stats';
+
+/** Every rule on: each is on by default, image-registry needs registries, dockerignore a known context. */
+export const ALL_RULES: LintOptions = { trustedRegistries: ['docker.io'], context: { dockerignore: null } };
+
+type Validate = (content: string) => unknown;
+
+export function loadDockerfileUtils(): { validate: Validate; version: string } | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const utils = require('dockerfile-utils') as { validate: Validate };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const version = (require('dockerfile-utils/package.json') as { version: string }).version;
+    return { validate: utils.validate, version };
+  } catch {
+    return null;
+  }
+}
+
+export interface Timing {
+  /** Median over the passes of the time for the whole set, ms. */
+  wall: number;
+  cpu: number | null;
+}
+
+export interface EngineResult {
+  set: string;
+  files: number;
+  lines: number;
+  passes: number;
+  parse: Timing;
+  utils: Timing | null;
+  cold: Timing;
+  warm: Timing;
+}
+
+export interface EngineSet {
+  name: string;
+  docs: Doc[];
+  passes: number;
+  /** Repetitions inside one sample, for sets too small to time alone. */
+  reps: number;
+}
+
+function timing(samples: Sample[]): Timing {
+  const cpus = samples.map((s) => s.cpu);
+  return { wall: median(samples.map((s) => s.wall)), cpu: cpus.every((c) => c !== null) ? median(cpus as number[]) : null };
+}
+
+export function benchEngine(set: EngineSet, log: (line: string) => void): EngineResult {
+  const utils = loadDockerfileUtils();
+  const texts = set.docs.map((d) => d.text);
+  const each = (work: (text: string) => void) => () => {
+    for (let r = 0; r < set.reps; r++) for (const text of texts) work(text);
+  };
+  const clear = () => { clearRunShellCache(); clearParseCache(); };
+  const work: Record<string, () => void> = {
+    parse: each((text) => DockerfileParser.parse(text)),
+    ...(utils ? { utils: each((text) => utils.validate(text)) } : {}),
+    cold: each((text) => { clear(); lint(text, ALL_RULES); }),
+    warm: each((text) => lint(text, ALL_RULES)),
+  };
+  const names = Object.keys(work);
+  const samples: Record<string, Sample[]> = Object.fromEntries(names.map((n) => [n, []]));
+  // Warm-up: JIT, and the RUN cache for "warm" (cold runs empty it: warm runs right after a lint of the same text).
+  for (const name of names) work[name]();
+  for (let pass = 0; pass < set.passes; pass++) {
+    // Rotating order spreads the noise of a busy machine over all measures.
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(pass + k) % names.length];
+      if (name === 'warm') each((text) => lint(text, ALL_RULES))();
+      gc();
+      const s = measure(work[name]);
+      samples[name].push({ wall: s.wall / set.reps, cpu: s.cpu === null ? null : s.cpu / set.reps });
+    }
+    log(`  engine ${set.name}: pass ${pass + 1}/${set.passes}`);
+  }
+  return {
+    set: set.name,
+    files: set.docs.length,
+    lines: set.docs.reduce((n, d) => n + d.lines, 0),
+    passes: set.passes,
+    parse: timing(samples.parse),
+    utils: utils ? timing(samples.utils) : null,
+    cold: timing(samples.cold),
+    warm: timing(samples.warm),
+  };
+}

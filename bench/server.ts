@@ -1,0 +1,209 @@
+// The language server over stdio, as an editor drives it: time from didChange to publishDiagnostics for a
+// document (cold: the whole text replaced by one whose RUNs are all new; edit: one line of one RUN changed),
+// time from process start to the first diagnostics, and the server's memory with 200 documents open.
+// Next to the wall time seen by this client, the CPU time the server process used for each change is read
+// from /proc: on a busy machine wall time includes waiting for a CPU, CPU time does not.
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { editableLine, stacked, type Doc } from './documents';
+import { memoryOf, processTime, sleep, summarize, type Sample, type Summary } from './stats';
+
+interface Published { uri: string; version?: number; diagnostics: unknown[] }
+
+class Session {
+  readonly started = performance.now();
+  readonly child: ChildProcess;
+  readonly connection: MessageConnection;
+  private waiters: Array<{ uri: string; version: number | null; resolve: (at: number) => void }> = [];
+  private stderr = '';
+  initialized = 0;
+
+  constructor(root: string) {
+    this.child = spawn(process.execPath, [path.join(root, 'dist', 'server.js'), '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr!.on('data', (c: Buffer) => { this.stderr = (this.stderr + c.toString()).slice(-4000); });
+    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: Published) => {
+      const at = performance.now();
+      this.waiters = this.waiters.filter((w) => {
+        if (w.uri !== p.uri || (w.version !== null && w.version !== p.version)) return true;
+        w.resolve(at);
+        return false;
+      });
+    });
+    this.connection.onNotification(() => { /* log messages */ });
+    this.connection.onRequest(() => null);
+    this.connection.listen();
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  async initialize(workspace: string): Promise<void> {
+    await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'bench' }],
+      capabilities: { textDocument: { publishDiagnostics: {}, synchronization: { didSave: false } } },
+      initializationOptions: { locale: 'en' },
+    });
+    await this.connection.sendNotification('initialized', {});
+    this.initialized = performance.now() - this.started;
+  }
+
+  /** Resolves with the time the diagnostics of `uri` (at `version`, or any) arrive. */
+  diagnostics(uri: string, version: number | null, timeoutMs = 120_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri}@${version} in ${timeoutMs} ms; server stderr: ${this.stderr}`)), timeoutMs);
+      this.waiters.push({ uri, version, resolve: (at) => { clearTimeout(timer); resolve(at); } });
+    });
+  }
+
+  open(uri: string, text: string, version = 1): void {
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version, text } });
+  }
+
+  close(uri: string): void {
+    void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Sends a change and times it until its diagnostics arrive. */
+  async change(uri: string, version: number, contentChanges: unknown[]): Promise<Sample> {
+    const arrived = this.diagnostics(uri, version);
+    const before = processTime(this.pid);
+    const sent = performance.now();
+    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+    const at = await arrived;
+    const after = processTime(this.pid);
+    return { wall: at - sent, cpu: before && after ? after.cpu - before.cpu : null };
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), sleep(3000)]);
+      await this.connection.sendNotification('exit');
+    } catch { /* already gone */ }
+    await Promise.race([exited, sleep(3000)]);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    this.connection.dispose();
+  }
+}
+
+export interface LatencyResult {
+  size: number;
+  lines: number;
+  cold: Summary;
+  edit: Summary;
+}
+
+export interface ServerResult {
+  /** Spawn → initialize answered, ms. */
+  initialize: number;
+  /** Spawn → first diagnostics of a 300-line document opened right after initialization, ms. */
+  firstDiagnostics: number;
+  latency: LatencyResult[];
+  memory: { idle: number | null; open200: number | null; peak200: number | null; closed200: number | null; documents: number } | null;
+}
+
+export interface ServerPlan {
+  sizes: Array<{ lines: number; cold: number; edit: number }>;
+  documents: number;
+}
+
+export async function benchServer(root: string, corpus: Doc[], plan: ServerPlan, log: (line: string) => void): Promise<ServerResult> {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dfs-bench-server-'));
+  const uriOf = (name: string) => pathToFileURL(path.join(workspace, name, 'Dockerfile')).href;
+  try {
+    // Latency, and the time to the first diagnostics.
+    const session = new Session(root);
+    let latency: LatencyResult[] = [];
+    let firstDiagnostics = NaN;
+    try {
+      await session.initialize(workspace);
+      const small = stacked(corpus, 300);
+      const first = session.diagnostics(uriOf('first'), 1);
+      session.open(uriOf('first'), small.text);
+      firstDiagnostics = (await first) - session.started;
+      latency = [];
+      for (const size of plan.sizes) latency.push(await measureSize(session, corpus, size, uriOf(`size-${size.lines}`), log));
+    } finally {
+      await session.stop();
+    }
+
+    // Memory with many documents open, in a server of its own.
+    let memory: ServerResult['memory'] = null;
+    const rssSession = new Session(root);
+    try {
+      await rssSession.initialize(workspace);
+      const warm = rssSession.diagnostics(uriOf('idle'), 1);
+      rssSession.open(uriOf('idle'), stacked(corpus, 300).text);
+      await warm;
+      await sleep(500);
+      const idle = memoryOf(rssSession.pid);
+      const step = corpus.length / plan.documents;
+      const docs = Array.from({ length: Math.min(plan.documents, corpus.length) }, (_, i) => corpus[Math.floor(i * step)]);
+      const opened = docs.map((d, i) => {
+        const uri = uriOf(`open-${i}-${d.name}`);
+        const done = rssSession.diagnostics(uri, 1);
+        rssSession.open(uri, d.text);
+        return { uri, done };
+      });
+      await Promise.all(opened.map((o) => o.done));
+      const open = memoryOf(rssSession.pid);
+      log(`  server: ${docs.length} documents open`);
+      const closed = opened.map((o) => {
+        const done = rssSession.diagnostics(o.uri, null);
+        rssSession.close(o.uri);
+        return done;
+      });
+      await Promise.all(closed);
+      await sleep(2000);
+      const after = memoryOf(rssSession.pid);
+      memory = idle && open && after ? { idle: idle.rss, open200: open.rss, peak200: open.peak, closed200: after.rss, documents: docs.length } : null;
+    } finally {
+      await rssSession.stop();
+    }
+    return { initialize: session.initialized, firstDiagnostics, latency, memory };
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+async function measureSize(session: Session, corpus: Doc[], size: { lines: number; cold: number; edit: number }, uri: string,
+  log: (line: string) => void): Promise<LatencyResult> {
+  let version = 1;
+  const base = stacked(corpus, size.lines);
+  const opened = session.diagnostics(uri, version);
+  session.open(uri, base.text, version);
+  await opened;
+  // Cold: the whole text replaced by a variant whose RUNs the server has never seen (first sample not kept).
+  const cold: Sample[] = [];
+  let text = base.text;
+  for (let k = 0; k <= size.cold; k++) {
+    text = stacked(corpus, size.lines, k + 1).text;
+    const sample = await session.change(uri, ++version, [{ text }]);
+    if (k > 0) cold.push(sample);
+    await sleep(20);
+  }
+  log(`  server ${size.lines} lines: cold done`);
+  // Edit: one RUN line changed (a comment at its end, different each time), as when typing.
+  const at = editableLine(text);
+  let previous = 0;
+  const edit: Sample[] = [];
+  for (let k = 0; k <= size.edit; k++) {
+    const inserted = ` # edit ${k}`;
+    const range = { start: at, end: { line: at.line, character: at.character + previous } };
+    const sample = await session.change(uri, ++version, [{ range, text: inserted }]);
+    previous = inserted.length;
+    if (k > 0) edit.push(sample);
+    await sleep(20);
+  }
+  log(`  server ${size.lines} lines: edit done`);
+  session.close(uri);
+  return { size: size.lines, lines: base.lines, cold: summarize(cold), edit: summarize(edit) };
+}

@@ -1,0 +1,309 @@
+// Structural properties behind the engine's speed (bench/ measures it; nothing here is timed):
+// unchanged RUNs are not parsed again, caches never serve results that depend on context they do not key,
+// and the shortcuts taken around dockerfile-ast (argument tokens, variable resolution, comment placement)
+// and the string-slice shell sources give exactly what the straightforward code gave.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run } from 'dockerfile-ast';
+import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
+import { lint } from '../shared/engine';
+import { clearParseCache, parseCount } from '../shared/shell/parser';
+import { LineIndex } from '../shared/textDocument';
+import type { Finding, LintOptions } from '../shared/types';
+import { CORPUS, loadEngine } from './helpers';
+
+before(loadEngine);
+
+const corpus: Array<{ name: string; text: string }> = fs.existsSync(CORPUS)
+  ? fs.readdirSync(CORPUS).sort().map((name) => ({ name, text: fs.readFileSync(path.join(CORPUS, name), 'utf8') }))
+  : [];
+const noCorpus = corpus.length === 0 ? 'corpus not found' : false;
+
+/** Each call gives text no other test has parsed, so the caches start cold for it. */
+let unique = 0;
+const fresh = () => `u${process.pid}x${++unique}`;
+
+function parsesDuring(work: () => void): number {
+  const before = parseCount();
+  work();
+  return parseCount() - before;
+}
+
+function clearCaches(): void {
+  clearRunShellCache();
+  clearParseCache();
+}
+
+const OPTIONS: LintOptions = { trustedRegistries: ['docker.io'] };
+const summary = (findings: Finding[]) => JSON.stringify(findings.map((f) => [f.ruleId, f.range, f.message, f.fixes]));
+
+describe('re-linting after an edit', () => {
+  it('parses only the RUN that changed', () => {
+    const tag = fresh();
+    const runs = Array.from({ length: 12 }, (_, i) => `RUN apt-get update && apt-get install -y pkg${i}-${tag} \\\n    && rm -rf /var/lib/apt/lists/*`);
+    const text = `FROM debian:12\n${runs.join('\n')}\nUSER app\n`;
+    assert.equal(parsesDuring(() => lint(text)), 12, 'the first lint parses every RUN once, whatever the number of rules');
+    assert.equal(parsesDuring(() => lint(text)), 0, 'the same text again parses nothing');
+    const edited = text.replace(`pkg7-${tag}`, `pkg7-${tag}=1.2`);
+    assert.equal(parsesDuring(() => lint(edited)), 1, 'one RUN changed: one parse');
+  });
+
+  it('parses nothing when RUNs only move, and places them where they are now', () => {
+    const tag = fresh();
+    const text = `FROM alpine:3.20\nRUN apk add --no-cache curl-${tag}\nRUN echo ${tag} \\\n  && apk add git-${tag}\n`;
+    lint(text);
+    const moved = `# a comment\n\n${text.replace('FROM alpine:3.20\n', 'FROM alpine:3.20\nWORKDIR /app\n')}`;
+    let model!: DockerfileModel;
+    assert.equal(parsesDuring(() => { model = new DockerfileModel(moved); lint(moved); }), 0);
+    const texts = model.instructions.flatMap((i) => {
+      const shell = model.shellOf(i);
+      return shell ? shell.script.commands.map((c) => model.index.textIn(model.commandRange(shell, c))) : [];
+    });
+    assert.deepEqual(texts, [`apk add --no-cache curl-${tag}`, `echo ${tag}`, `apk add git-${tag}`]);
+  });
+
+  it('shares the parsed script of the same RUN text between documents', () => {
+    const run = `RUN make -C /src ${fresh()}`;
+    const a = new DockerfileModel(`FROM debian:12\n${run}\n`);
+    const b = new DockerfileModel(`FROM alpine:3.20\nWORKDIR /x\n${run}\n`);
+    const sa = a.shellOf(a.instructions[1])!;
+    const sb = b.shellOf(b.instructions[2])!;
+    assert.equal(sa.script, sb.script);
+    assert.notEqual(sa.offset, sb.offset);
+  });
+});
+
+describe('cached RUNs still see their context', () => {
+  it('sees an ARG changed upstream of an unchanged RUN', () => {
+    const run = `RUN curl -fsSL "$URL" -o /tmp/${fresh()}.tar.gz`;
+    const doc = (url: string) => `FROM debian:12\nARG URL=${url}\n${run}\n`;
+    const onRun = (text: string) => lint(text).filter((f) => f.ruleId === 'plain-http' && f.range.start.line === 2);
+    assert.equal(onRun(doc('http://example.com/tool.tar.gz')).length, 1);
+    assert.equal(parsesDuring(() => assert.equal(onRun(doc('https://example.com/tool.tar.gz')).length, 0)), 0,
+      'the RUN is not parsed again, yet its finding follows the ARG');
+    assert.equal(onRun(doc('http://example.com/tool.tar.gz')).length, 1);
+  });
+
+  it('drops the shell of a RUN whose base image becomes Windows through an ARG, and gets it back', () => {
+    const run = `RUN apt-get install -y curl-${fresh()}`;
+    const doc = (base: string) => `ARG BASE=${base}\nFROM \${BASE}\n${run}\n`;
+    const shellOfRun = (text: string) => { const m = new DockerfileModel(text); return m.shellOf(m.instructions[2]); };
+    assert.ok(shellOfRun(doc('debian:12')));
+    assert.equal(shellOfRun(doc('mcr.microsoft.com/windows/servercore:ltsc2022')), null);
+    assert.ok(shellOfRun(doc('debian:12')));
+  });
+
+  it('follows a SHELL above the RUN, in the stage or in a parent stage', () => {
+    const run = `RUN echo ${fresh()}`;
+    const shells = (text: string) => { const m = new DockerfileModel(text); return m.instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => m.shellOf(i) !== null); };
+    assert.deepEqual(shells(`FROM debian:12\n${run}\nSHELL ["pwsh", "-c"]\n${run}\n`), [true, false]);
+    assert.deepEqual(shells(`FROM debian:12 AS a\nSHELL ["pwsh", "-c"]\nFROM a\n${run}\nSHELL ["/bin/bash", "-c"]\n${run}\n`), [false, true]);
+  });
+
+  it('keys RUNs by the escape character too', () => {
+    const body = `RUN echo a ${fresh()} \\\n  b\n`;
+    const backslash = new DockerfileModel(`FROM debian:12\n${body}`);
+    const backtick = new DockerfileModel(`# escape=\`\nFROM debian:12\n${body}`);
+    const source = (m: DockerfileModel) => m.shellOf(m.instructions.find((i) => i.getKeyword() === 'RUN')!)!.source;
+    assert.ok(!source(backslash).includes('\\'), 'a continuation under \\');
+    assert.ok(source(backtick).includes('\\'), 'plain text under `');
+  });
+
+  it('gives the same findings with warm caches as with cold ones, after any sequence of edits', () => {
+    const lines = [
+      'FROM debian:12', 'FROM ${BASE}', 'FROM build', 'FROM alpine:3.20 AS build', 'ARG BASE=debian:12',
+      'ARG BASE=mcr.microsoft.com/windows/servercore:ltsc2022', 'ARG URL=http://example.com/a.tgz', 'ARG URL=https://example.com/a.tgz',
+      'ENV URL=http://mirror.example/b.tgz', 'SHELL ["pwsh", "-c"]', 'SHELL ["/bin/sh", "-c"]', 'USER root', 'USER app',
+      'RUN curl -fsSL "$URL" | sh', 'RUN apt-get update && apt-get install -y curl', 'RUN apk add curl \\', '    && chmod 777 /app',
+      'RUN <<EOF', 'apt-get install -y vim', 'EOF', '# dockerfile-seguro ignore=plain-http', 'COPY . /app', 'RUN ["sh", "-c", "echo"]',
+    ];
+    const doc = fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 14 }).map((ls) => ls.join('\n') + '\n');
+    fc.assert(fc.property(fc.array(doc, { minLength: 2, maxLength: 4 }), (versions) => {
+      const warm = versions.map((text) => summary(lint(text, OPTIONS)));
+      clearCaches();
+      versions.forEach((text, i) => {
+        clearCaches();
+        assert.equal(summary(lint(text, OPTIONS)), warm[i]);
+      });
+    }), { numRuns: 80 });
+  });
+});
+
+// The RUN source as the model built it before it used string slices: character by character, on a plain
+// dockerfile-ast parse. Kept here as the reference the fast construction must match exactly.
+function referenceShell(text: string, run: Run, escapeChar: string): { offset: number; source: string } | null {
+  if (run.getOpeningBracket?.() && run.getClosingBracket?.() && run.getJSONStrings().length) return null;
+  const index = new LineIndex(text);
+  const at = (p: { line: number; character: number }) => index.offsetAt(p);
+  const start = at(run.getInstructionRange().end);
+  const end = at(run.getRange().end);
+  if (end <= start) return null;
+  const chars = text.slice(start, end).split('');
+  const blank = (from: number, to: number) => {
+    for (let i = Math.max(from, start); i < Math.min(to, end); i++) if (chars[i - start] !== '\n') chars[i - start] = ' ';
+  };
+  for (const flag of run.getFlags()) blank(at(flag.getRange().start), at(flag.getRange().end));
+  const heredocs = run.getHeredocs();
+  const bodies = heredocs.map((h) => h.getContentRange()).filter((r) => r !== null).map((r) => [at(r!.start), at(r!.end)] as const);
+  const inBody = (offset: number) => bodies.some(([s, e]) => offset >= s && offset < e);
+  let i = 0;
+  const n = chars.length;
+  while (i < n) {
+    const c = chars[i];
+    if (c === '\r' && !inBody(start + i)) { chars[i] = ' '; i++; continue; }
+    if (c !== escapeChar || inBody(start + i)) { i++; continue; }
+    if (escapeChar === '\\' && chars[i + 1] === '\\') { i += 2; continue; }
+    let j = i + 1;
+    while (j < n && (chars[j] === ' ' || chars[j] === '\t')) j++;
+    if (j < n && chars[j] === '\r') j++;
+    if (j >= n || chars[j] !== '\n') { i++; continue; }
+    j++;
+    for (;;) {
+      let k = j;
+      while (k < n && (chars[k] === ' ' || chars[k] === '\t')) k++;
+      if (k < n && chars[k] === '#') {
+        while (k < n && chars[k] !== '\n') k++;
+        if (k < n) { j = k + 1; continue; }
+        j = k;
+        break;
+      }
+      if (k < n && (chars[k] === '\n' || chars[k] === '\r')) {
+        if (chars[k] === '\r') k++;
+        if (k < n && chars[k] === '\n') { j = k + 1; continue; }
+      }
+      break;
+    }
+    for (let w = i; w < j; w++) chars[w] = ' ';
+    i = j;
+  }
+  const args = run.getArguments();
+  if (heredocs.length && args.length && args[0].getValue().startsWith('<<')) {
+    for (const h of heredocs) {
+      blank(at(h.getStartRange().start), at(h.getStartRange().end));
+      const delimiter = h.getDelimiterRange();
+      if (delimiter) blank(at(delimiter.start), at(delimiter.end));
+    }
+  }
+  return { offset: start, source: chars.join('') };
+}
+
+/** Every RUN of `text` (on POSIX images) built by the model and by the reference. */
+function compareShells(text: string): void {
+  const model = new DockerfileModel(text);
+  const plain = DockerfileParser.parse(text);
+  const plainRuns = plain.getInstructions().filter((i) => i.getKeyword() === 'RUN');
+  const runs = model.instructions.filter((i) => i.getKeyword() === 'RUN');
+  assert.equal(runs.length, plainRuns.length);
+  runs.forEach((run, k) => {
+    const shell = model.shellOf(run);
+    const expected = referenceShell(text, plainRuns[k] as Run, plain.getEscapeCharacter());
+    assert.deepEqual(shell && { offset: shell.offset, source: shell.source }, expected, JSON.stringify(text));
+  });
+}
+
+describe('RUN sources built from slices', () => {
+  it('equal the character-by-character construction on every corpus file', { skip: noCorpus }, () => {
+    for (const { text } of corpus) if (!/windows|servercore|nanoserver|^\s*SHELL/im.test(text)) compareShells(text);
+  });
+
+  it('equal it on generated RUNs: continuations, comment and empty lines, CRLF, flags, heredocs, both escapes', () => {
+    const words = ['apt-get', 'install', '-y', 'curl', '&&', ';', '|', '"a b"', "'c d'", '$V', '${X:-y}', '#x', '\\\\', '\\', '`',
+      '--mount=type=cache,target=/v', '--network=none', '<<EOF', '<<-EOT', '\\t'];
+    const gaps = [' ', '\t', ' \\\n', ' \\\r\n', '\\\n', ' \\ \n', ' \\\n# note\n', ' \\\n\n  ', ' \\\n  # a\r\n\n', ' `\n', '\n', '\r\n', '\nEOF\n', '\nEOT\n'];
+    const run = fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(...gaps)), { minLength: 1, maxLength: 12 })
+      .map((parts) => 'RUN ' + parts.map(([w, g]) => w + g).join(''));
+    fc.assert(fc.property(fc.boolean(), fc.boolean(), run, (backtick, crlf, body) => {
+      let text = `${backtick ? '# escape=`\n' : ''}FROM debian:12\n${body}\nRUN echo end\n`;
+      if (crlf) text = text.replace(/\r?\n/g, '\r\n');
+      compareShells(text);
+    }), { numRuns: 400 });
+  });
+});
+
+type Internals = Dockerfile & {
+  initialInstructions: { getComments(): Array<{ getRange(): unknown }> };
+  buildStages: Array<{ getComments(): Array<{ getRange(): unknown }> }>;
+};
+
+function commentsByImage(ast: Dockerfile): unknown {
+  const a = ast as Internals;
+  return [a.initialInstructions, ...a.buildStages].map((t) => t.getComments().map((c) => c.getRange()));
+}
+
+function argumentsOf(instructions: Instruction[]): unknown {
+  return instructions.map((i) => [i.getKeyword(), i.getArguments().map((a) => [a.getValue(), a.getRange()])]);
+}
+
+const ARGS_AND_ENVS = fc.array(fc.constantFrom(
+  'ARG A', 'ARG A=1', 'ARG B=$A', 'ENV A=2', 'ENV A=3 B=4 A=5', 'ENV B 6', 'FROM debian:12', 'FROM debian:12 AS s', 'FROM s',
+  'FROM $A', '# comment', '', '  ', 'RUN echo $A', 'ARG', 'ENV', 'LABEL a=$B', '  FROM x', 'RUN a \\', '  b',
+), { minLength: 0, maxLength: 16 }).map((lines) => lines.join('\n'));
+
+describe('shortcuts around dockerfile-ast', () => {
+  function compareVariables(text: string, names: string[]): void {
+    const model = new DockerfileModel(text);
+    const plain = DockerfileParser.parse(text);
+    const last = model.index.lineCount;
+    for (let line = -1; line <= last + 1; line++) {
+      for (const name of names) {
+        let expected: string | null | undefined;
+        try {
+          expected = plain.resolveVariable(name, line);
+        } catch {
+          expected = undefined; // dockerfile-ast recurses without end on lines outside every stage
+        }
+        assert.equal(model.resolveVariable(name, line), expected, `${name}@${line} in ${JSON.stringify(text)}`);
+      }
+    }
+  }
+
+  it('resolve variables as dockerfile-ast does, at every line (generated files)', () => {
+    fc.assert(fc.property(ARGS_AND_ENVS, (text) => compareVariables(text, ['A', 'B', 'C'])), { numRuns: 150 });
+  });
+
+  it('resolve variables as dockerfile-ast does (corpus)', { skip: noCorpus }, () => {
+    for (const { text } of corpus.filter((_, i) => i % 10 === 0)) {
+      const names = [...new Set([...text.matchAll(/^\s*(?:ARG|ENV)\s+([A-Za-z_][A-Za-z0-9_]*)/gim)].map((m) => m[1]))].slice(0, 4);
+      compareVariables(text, [...names, 'NOT_DEFINED']);
+    }
+  });
+
+  it('place comments in the same stages and give the same arguments', { skip: noCorpus }, () => {
+    const stacked = corpus.slice(0, 120).map((f) => f.text).join('\n');
+    for (const text of [...corpus.map((f) => f.text), stacked]) {
+      const model = new DockerfileModel(text);
+      const plain = DockerfileParser.parse(text);
+      assert.deepEqual(commentsByImage(model.ast), commentsByImage(plain));
+      assert.deepEqual(argumentsOf(model.instructions), argumentsOf(plain.getInstructions()));
+    }
+  });
+
+  it('place comments and give arguments as dockerfile-ast does (generated files)', () => {
+    fc.assert(fc.property(ARGS_AND_ENVS, (text) => {
+      const model = new DockerfileModel(text);
+      const plain = DockerfileParser.parse(text);
+      assert.deepEqual(commentsByImage(model.ast), commentsByImage(plain));
+      assert.deepEqual(argumentsOf(model.instructions), argumentsOf(plain.getInstructions()));
+    }), { numRuns: 200 });
+  });
+
+  it('hand out fresh FROM ranges, which dockerfile-ast mutates', () => {
+    const images = ['registry.example.com:5000/team/app:1.2@sha256:abc AS base', 'localhost/x:1', 'alpine@sha256:0', 'a/b/c:d', 'busybox'];
+    const text = images.map((i) => `FROM ${i}\n`).join('');
+    const look = (f: From) => [f.getImageNameRange(), f.getRegistryRange(), f.getImageRange(), f.getImageName(), f.getRegistry(),
+      f.getImageTag(), f.getImageDigest(), f.getImageNameRange(), f.getImageRange()];
+    const ours = new DockerfileModel(text).instructions.map((i) => look(i as From));
+    const theirs = DockerfileParser.parse(text).getInstructions().map((i) => look(i as From));
+    assert.deepEqual(ours, theirs);
+  });
+
+  it('leave dockerfile-ast as it was for documents the model did not parse', () => {
+    const text = 'FROM alpine:3.20\nRUN echo a\n';
+    const plain = DockerfileParser.parse(text);
+    const run = plain.getInstructions()[1];
+    assert.notEqual(run.getArguments()[0], run.getArguments()[0], 'new Argument objects on each call, as dockerfile-ast makes them');
+  });
+});
