@@ -12,6 +12,9 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import { editableLine, stacked, type Doc } from './documents';
 import { memoryOf, processTime, sleep, summarize, type Sample, type Summary } from './stats';
 
+/** Between samples: the server lints a document at most every 50 ms (LINT_INTERVAL_MS), which is not measured here. */
+const PAUSE_MS = 100;
+
 interface Published { uri: string; version?: number; diagnostics: unknown[] }
 
 class Session {
@@ -188,7 +191,7 @@ async function measureSize(session: Session, corpus: Doc[], size: { lines: numbe
     text = stacked(corpus, size.lines, k + 1).text;
     const sample = await session.change(uri, ++version, [{ text }]);
     if (k > 0) cold.push(sample);
-    await sleep(20);
+    await sleep(PAUSE_MS);
   }
   log(`  server ${size.lines} lines: cold done`);
   // Edit: one RUN line changed (a comment at its end, different each time), as when typing.
@@ -201,7 +204,7 @@ async function measureSize(session: Session, corpus: Doc[], size: { lines: numbe
     const sample = await session.change(uri, ++version, [{ range, text: inserted }]);
     previous = inserted.length;
     if (k > 0) edit.push(sample);
-    await sleep(20);
+    await sleep(PAUSE_MS);
   }
   log(`  server ${size.lines} lines: edit done`);
   session.close(uri);

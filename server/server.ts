@@ -6,15 +6,27 @@
 // are watched and a change re-lints the open documents; otherwise every lint re-checks the files' mtimes.
 // Problems in a config file are published on that file's URI whenever a Dockerfile using it is linted, and a
 // config document the client opens with us (VS Code's selector only sends Dockerfiles) is checked as typed.
+//
+// Robustness against a fast or broken client: a didChange whose version is not newer than the document's is
+// dropped (diagnostics never go back to an older version); in push mode the lints of a document are
+// coalesced (the first change after a quiet period is linted at once, the ones that follow within
+// LINT_INTERVAL_MS are linted together, as the latest version only); a pull request is cancelled, with
+// RequestCancelled or ServerCancelled + retriggerRequest, when the client cancels it or the document
+// changes while it runs; malformed params get InvalidParams errors.
 import {
   CodeAction,
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  type CancellationToken,
   type CodeActionParams,
+  type DiagnosticServerCancellationData,
   type Connection,
   type Diagnostic,
   type DiagnosticSeverity,
@@ -22,6 +34,7 @@ import {
   type HoverParams,
   type InitializeParams,
   type InitializeResult,
+  type Message,
   type TextEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -134,7 +147,89 @@ interface Analysis {
   active: boolean;
 }
 
-export function startServer(connection: Connection, engineReady: Promise<void>): void {
+/** Push mode: after a lint, further changes of the document wait this long and are linted together. */
+export const LINT_INTERVAL_MS = 50;
+
+type Sync = Parameters<TextDocuments<TextDocument>['listen']>[0];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** The text document a request is about; InvalidParams when the params do not name one. */
+function requestUri(params: unknown): string {
+  const uri = isObject(params) && isObject(params.textDocument) ? params.textDocument.uri : undefined;
+  if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'params.textDocument.uri must be a string');
+  return uri;
+}
+
+function isPosition(value: unknown): boolean {
+  return isObject(value) && Number.isInteger(value.line) && Number.isInteger(value.character);
+}
+
+function isRange(value: unknown): boolean {
+  return isObject(value) && isPosition(value.start) && isPosition(value.end);
+}
+
+/**
+ * The connection as TextDocuments sees it: well-formed notifications only, and no didChange that does not
+ * move the document forward (an older version arriving after a newer one would otherwise replace it, and
+ * its diagnostics would follow the newer ones).
+ */
+function guardedSync(connection: Connection, documents: TextDocuments<TextDocument>, settle: (uri: string) => void): Sync {
+  const warn = (message: string) => connection.console.warn(message);
+  return {
+    onDidOpenTextDocument: (handler) => connection.onDidOpenTextDocument((params) => {
+      const td = params?.textDocument;
+      if (!isObject(td) || typeof td.uri !== 'string' || typeof td.text !== 'string' || !Number.isInteger(td.version)) {
+        return warn('Ignored a malformed textDocument/didOpen');
+      }
+      if (typeof td.languageId !== 'string') td.languageId = 'dockerfile';
+      handler(params);
+    }),
+    onDidChangeTextDocument: (handler) => connection.onDidChangeTextDocument((params) => {
+      const td = params?.textDocument;
+      try {
+        if (!isObject(td) || typeof td.uri !== 'string' || !Number.isInteger(td.version) || !Array.isArray(params.contentChanges)
+          || !params.contentChanges.every((c) => isObject(c) && typeof c.text === 'string' && (!('range' in c) || c.range === undefined || isRange(c.range)))) {
+          return warn('Ignored a malformed textDocument/didChange');
+        }
+        const current = documents.get(td.uri);
+        if (current && td.version <= current.version) {
+          return warn(`Ignored a change of ${td.uri} to version ${td.version}: version ${current.version} is already here`);
+        }
+        handler(params);
+      } finally {
+        if (isObject(td) && typeof td.uri === 'string') settle(td.uri);
+      }
+    }),
+    onDidCloseTextDocument: (handler) => connection.onDidCloseTextDocument((params) => {
+      const uri = params?.textDocument?.uri;
+      if (typeof uri !== 'string') return warn('Ignored a malformed textDocument/didClose');
+      try {
+        handler(params);
+      } finally {
+        settle(uri);
+      }
+    }),
+    onWillSaveTextDocument: (handler) => connection.onWillSaveTextDocument(handler),
+    onWillSaveTextDocumentWaitUntil: (handler) => connection.onWillSaveTextDocumentWaitUntil(handler),
+    onDidSaveTextDocument: (handler) => connection.onDidSaveTextDocument(handler),
+  };
+}
+
+/** Lets messages that already arrived (a $/cancelRequest, a didChange) be handled before going on. */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export interface ServerHooks {
+  /**
+   * To be called by the transport for every message as soon as it is read, before the connection queues
+   * it: a pull request still running learns at once that its document changed or closed.
+   */
+  noticeArrival(message: Message): void;
+}
+
+export function startServer(connection: Connection, engineReady: Promise<void>): ServerHooks {
   const documents = new TextDocuments(TextDocument);
   let locale: Locale = 'en';
   let pullDiagnostics = false;
@@ -148,6 +243,12 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
   const results = new Map<string, Analysis>();
   /** What was last published for config files from disk (JSON of the diagnostics), by URI. */
   const configPublished = new Map<string, string>();
+  /** Push mode: the version last published per open document, the time of its last lint, its pending lint. */
+  const publishedVersion = new Map<string, number>();
+  const lastLint = new Map<string, number>();
+  const scheduled = new Map<string, NodeJS.Timeout>();
+  /** Changes (their version) and closes read from the transport but not handled yet, by URI. */
+  const arrived = new Map<string, number | 'closed'>();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -193,6 +294,24 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     } else {
       for (const doc of documents.all()) void publish(doc);
     }
+  }
+
+  /**
+   * Push mode: lints the document's latest version now if it was not linted within LINT_INTERVAL_MS,
+   * otherwise once that interval is over (changes in between are linted together, as the latest version).
+   */
+  function schedule(uri: string): void {
+    if (scheduled.has(uri)) return;
+    const wait = Math.max(0, (lastLint.get(uri) ?? -Infinity) + LINT_INTERVAL_MS - Date.now());
+    scheduled.set(uri, setTimeout(() => {
+      scheduled.delete(uri);
+      const doc = documents.get(uri);
+      if (!doc) return;
+      lastLint.set(uri, Date.now());
+      publish(doc)
+        .catch((error) => connection.console.error(`Linting ${uri} failed: ${String((error as Error)?.stack ?? error)}`))
+        .finally(() => lastLint.set(uri, Date.now()));
+    }, wait));
   }
 
   connection.onDidChangeWatchedFiles(() => {
@@ -299,13 +418,18 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     const diagnostics = await diagnosticsFor(doc);
     // A newer version may have arrived while settings were fetched: never publish stale results.
     const current = documents.get(doc.uri);
-    if (!current || current.version !== version) return;
+    if (!current || current !== doc || current.version !== version) return;
+    if ((publishedVersion.get(doc.uri) ?? -Infinity) > version) return;
+    publishedVersion.set(doc.uri, version);
     void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
   }
 
   documents.onDidOpen((event) => {
     // A config document now gets its diagnostics from its own text: drop those published from disk.
     const uri = event.document.uri;
+    // (Re)opened: a new life for the document, whatever its version numbers.
+    publishedVersion.delete(uri);
+    results.delete(uri);
     if (isConfigDocument(uri) && (configPublished.get(uri) ?? '[]') !== '[]') {
       configPublished.delete(uri);
       if (pullDiagnostics) void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -313,24 +437,49 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
   });
 
   documents.onDidChangeContent((event) => {
-    if (!pullDiagnostics) void publish(event.document);
+    if (!pullDiagnostics) schedule(event.document.uri);
   });
 
   documents.onDidClose((event) => {
+    const uri = event.document.uri;
+    clearTimeout(scheduled.get(uri));
+    scheduled.delete(uri);
+    lastLint.delete(uri);
+    publishedVersion.delete(uri);
     configPublished.delete(event.document.uri);
     results.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
-  connection.languages.diagnostics.on(async (params) => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.languages.diagnostics.on(async (params, token: CancellationToken) => {
+    const uri = requestUri(params);
+    const doc = documents.get(uri);
     if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    return { kind: DocumentDiagnosticReportKind.Full, items: await diagnosticsFor(doc) };
+    const version = doc.version;
+    // Stale work is dropped before and after the lint: the client cancelled, or the text moved on (then the
+    // client is told to ask again, for the new version).
+    const checkStillWanted = () => {
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled');
+      const current = documents.get(uri);
+      const pending = arrived.get(uri);
+      if (current !== doc || current.version !== version || pending === 'closed' || (pending !== undefined && pending > version)) {
+        const data: DiagnosticServerCancellationData = { retriggerRequest: current !== undefined && pending !== 'closed' };
+        throw new ResponseError(LSPErrorCodes.ServerCancelled, 'The document changed', data);
+      }
+    };
+    await yieldToMessages();
+    checkStillWanted();
+    const items = await diagnosticsFor(doc);
+    checkStillWanted();
+    return { kind: DocumentDiagnosticReportKind.Full, items };
   });
 
   connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
-    const doc = documents.get(params.textDocument.uri);
+    if (!isObject(params?.context) || !Array.isArray(params.context.diagnostics)) {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'params.context.diagnostics must be an array');
+    }
+    const doc = documents.get(requestUri(params));
     if (!doc || isConfigDocument(doc.uri)) return [];
     const { model, options: analysed, active } = await analyse(doc);
     if (!active) return []; // a disabled linter must not edit files either (fix-all on save)
@@ -342,8 +491,10 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     const actions: CodeAction[] = [];
     const editOf = (edits: TextEdit[]) => ({ changes: { [uri]: edits } });
 
-    const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && d.data && typeof (d.data as DiagnosticData).ruleId === 'string'
-      && Array.isArray((d.data as DiagnosticData).fixes));
+    const ours = params.context.diagnostics.filter((d) => {
+      const data = isObject(d) ? (d.data as Partial<DiagnosticData> | undefined) : undefined;
+      return d.source === SOURCE && isRange(d.range) && isObject(data) && typeof data.ruleId === 'string' && Array.isArray(data.fixes);
+    });
     const fixAllOffered = new Set<string>();
     for (const diagnostic of ours) {
       const data = diagnostic.data as DiagnosticData;
@@ -384,7 +535,8 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
   });
 
   connection.onHover(async (params: HoverParams): Promise<Hover | null> => {
-    const doc = documents.get(params.textDocument.uri);
+    const doc = documents.get(requestUri(params));
+    if (doc && !isPosition(params.position)) throw new ResponseError(ErrorCodes.InvalidParams, 'params.position must be a position');
     if (!doc || isConfigDocument(doc.uri)) return null;
     const { model, findings, options } = await analyse(doc);
     const here = findings.filter((f) => rangeContains(f.range, params.position));
@@ -396,6 +548,30 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     return advice ? { contents: { kind: 'markdown', value: advice }, range: instruction!.getInstructionRange() } : null;
   });
 
-  documents.listen(connection);
+  // Once a change or close was handled, what arrived for the document is no longer pending (the entries of
+  // documents that were never open, or of dropped changes, go too).
+  documents.listen(guardedSync(connection, documents, (uri) => {
+    const pending = arrived.get(uri);
+    if (pending === undefined) return;
+    const doc = documents.get(uri);
+    if (!doc || (pending !== 'closed' && pending <= doc.version)) arrived.delete(uri);
+  }));
   connection.listen();
+
+  return {
+    noticeArrival(message: Message): void {
+      const m = message as { method?: unknown; params?: { textDocument?: { uri?: unknown; version?: unknown } } };
+      const uri = m.params?.textDocument?.uri;
+      if (typeof uri !== 'string') return;
+      if (m.method === 'textDocument/didChange') {
+        const version = m.params?.textDocument?.version;
+        const pending = arrived.get(uri);
+        if (typeof version === 'number' && (pending === undefined || (pending !== 'closed' && version > pending))) arrived.set(uri, version);
+      } else if (m.method === 'textDocument/didClose') {
+        arrived.set(uri, 'closed');
+      } else if (m.method === 'textDocument/didOpen') {
+        arrived.delete(uri);
+      }
+    },
+  };
 }

@@ -259,7 +259,7 @@ export class DockerfileModel {
     if (!entry) {
       const source = this.shellSource(run, start, end);
       entry = { source, script: parseShell(source) };
-      runCacheSet(key, entry);
+      if (!entry.script.cancelled) runCacheSet(key, entry);
     }
     return { script: entry.script, offset: start, source: entry.source };
   }
@@ -275,7 +275,7 @@ export class DockerfileModel {
     // 1. flags, newlines kept (a continuation inside a flag is then no longer one, as Docker sees it).
     let source = blankRanges(this.text.slice(start, end), run.getFlags().map((f) => [rel(f.getRange().start), rel(f.getRange().end)]));
     // 2. continuations, outside heredoc bodies.
-    const heredocs: Heredoc[] = run.getHeredocs();
+    const heredocs = heredocsOf(run);
     const bodies: Array<readonly [number, number]> = [];
     for (const h of heredocs) {
       const r = h.getContentRange();
@@ -297,6 +297,18 @@ export class DockerfileModel {
     }
     if (source.length !== length) throw new Error('shell source must keep the length of the RUN');
     return flat(source);
+  }
+}
+
+/**
+ * dockerfile-ast's Run.getHeredocs() throws on some input (a continuation ended by a lone CR followed by a
+ * comment line: it reads `getRange` of undefined): such a RUN is read as having no heredocs.
+ */
+function heredocsOf(run: Run): Heredoc[] {
+  try {
+    return run.getHeredocs();
+  } catch {
+    return [];
   }
 }
 
@@ -453,15 +465,28 @@ export function clearRunShellCache(): void {
 // instruction while parsing (and the parser builds most instructions twice). For the documents parsed here
 // the tokens are kept per document and range (the text never changes) and each call gets a new array.
 // The Argument objects are shared, except for FROM: dockerfile-ast mutates the range of its first argument
-// (From.getImageNameRange, getRegistryRange), so FROM gets fresh copies every time, as before.
-// The upper-cased keyword is kept too. Other users of dockerfile-ast in the process are not affected.
+// (From.getImageNameRange, getRegistryRange), so FROM gets fresh copies every time and its tokens are never
+// handed out.
+// The upper-cased keyword is kept too, and getHeredocs() does not throw. Other users of dockerfile-ast in the
+// process are not affected.
 
 const TOKENS = Symbol('dockerfile-seguro.arguments');
 const KEYWORD = Symbol('dockerfile-seguro.keyword');
 const PATCHED = Symbol('dockerfile-seguro.patched');
 let parsing = 0;
 const ownDocuments = new WeakSet<object>();
-const tokensByDocument = new WeakMap<object, Map<string, Argument[]>>();
+
+interface Tokens {
+  /** The instruction's range end and keyword end: with its start (the map key), what the tokens depend on. */
+  endLine: number;
+  endCharacter: number;
+  keywordLine: number;
+  keywordCharacter: number;
+  args: Argument[];
+}
+
+/** Per document: tokens by instruction start (line * 2^21 + character), for the instructions built twice. */
+const tokensByDocument = new WeakMap<object, Map<number, Tokens>>();
 
 interface AstLine {
   [key: symbol]: unknown;
@@ -481,20 +506,24 @@ function memoizeArguments(): void {
     let args = this[TOKENS] as Argument[] | undefined;
     if (!args) {
       if (!own(this)) return original.call(this);
-      let byRange = tokensByDocument.get(this.document);
-      if (!byRange) tokensByDocument.set(this.document, (byRange = new Map()));
-      const r = this.range;
-      const k = this.instructionRange.end;
-      const key = `${r.start.line},${r.start.character},${r.end.line},${r.end.character},${k.line},${k.character}`;
-      args = byRange.get(key);
-      if (!args) {
-        args = original.call(this).map(copyArgument);
-        byRange.set(key, args);
-      }
+      args = sharedTokens(this, original);
       this[TOKENS] = args;
     }
     return this instanceof From ? args.map(copyArgument) : args.slice();
   };
+  // Instruction.getHeredocs() throws on some input (a continuation ended by a lone CR, then a comment line:
+  // it reads `getRange` of undefined); for the model's documents such an instruction has no heredocs.
+  const heredocs = proto.getHeredocs as ((this: unknown) => Heredoc[]) | undefined;
+  if (typeof heredocs === 'function') {
+    proto.getHeredocs = function getHeredocs(this: AstLine): Heredoc[] {
+      if (!own(this)) return heredocs.call(this);
+      try {
+        return heredocs.call(this);
+      } catch {
+        return [];
+      }
+    };
+  }
   proto.getKeyword = function getKeyword(this: AstLine): string {
     const known = this[KEYWORD] as string | undefined;
     if (known !== undefined) return known;
@@ -502,6 +531,22 @@ function memoizeArguments(): void {
     if (own(this)) this[KEYWORD] = value;
     return value;
   };
+}
+
+/** The tokens of an instruction, shared with an earlier instruction of the document over the same text. */
+function sharedTokens(line: AstLine, original: (this: unknown) => Argument[]): Argument[] {
+  const { start, end } = line.range;
+  const k = line.instructionRange.end;
+  if (start.character >= 1 << 21) return original.call(line);
+  let byStart = tokensByDocument.get(line.document);
+  if (!byStart) tokensByDocument.set(line.document, (byStart = new Map()));
+  const key = start.line * (1 << 21) + start.character;
+  const known = byStart.get(key);
+  if (known && known.endLine === end.line && known.endCharacter === end.character
+    && known.keywordLine === k.line && known.keywordCharacter === k.character) return known.args;
+  const args = original.call(line);
+  byStart.set(key, { endLine: end.line, endCharacter: end.character, keywordLine: k.line, keywordCharacter: k.character, args });
+  return args;
 }
 
 function copyArgument(a: Argument): Argument {

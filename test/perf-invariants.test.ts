@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run } from 'dockerfile-ast';
 import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
-import { clearParseCache, parseCount } from '../shared/shell/parser';
+import { clearParseCache, parseCount, parseShell } from '../shared/shell/parser';
 import { LineIndex } from '../shared/textDocument';
 import type { Finding, LintOptions } from '../shared/types';
 import { CORPUS, loadEngine } from './helpers';
@@ -73,6 +73,28 @@ describe('re-linting after an edit', () => {
     const sb = b.shellOf(b.instructions[2])!;
     assert.equal(sa.script, sb.script);
     assert.notEqual(sa.offset, sb.offset);
+  });
+});
+
+describe('pathological input', () => {
+  it('gives up a shell parse that would take minutes, and does not cache it', () => {
+    const source = `echo ${'>'.repeat(30_000)} ${fresh()}`; // tree-sitter-bash error recovery: quadratic
+    const script = parseShell(source);
+    assert.equal(script.cancelled, true);
+    assert.deepEqual([script.commands, script.chains, script.hasErrors], [[], [], true]);
+    assert.equal(parsesDuring(() => parseShell(source)), 1, 'tried again, not served from the cache');
+    assert.equal(parseShell(`echo ${fresh()}`).commands.length, 1, 'the parser starts afresh after a cancelled parse');
+  });
+
+  it('reads a RUN whose heredocs dockerfile-ast cannot compute as having none', () => {
+    const text = 'FROM alpine:3.20\nRUN echo \\\r# comment\n';
+    assert.throws(() => (DockerfileParser.parse(text).getInstructions()[1] as Run).getHeredocs(), TypeError, 'dockerfile-ast itself throws');
+    const model = new DockerfileModel(text);
+    assert.deepEqual((model.instructions[1] as Run).getHeredocs(), []);
+    assert.ok(model.shellOf(model.instructions[1]));
+    const failed: string[] = [];
+    lint(text, { onRuleError: (id) => failed.push(id) });
+    assert.deepEqual(failed, []);
   });
 });
 
@@ -146,7 +168,12 @@ function referenceShell(text: string, run: Run, escapeChar: string): { offset: n
     for (let i = Math.max(from, start); i < Math.min(to, end); i++) if (chars[i - start] !== '\n') chars[i - start] = ' ';
   };
   for (const flag of run.getFlags()) blank(at(flag.getRange().start), at(flag.getRange().end));
-  const heredocs = run.getHeredocs();
+  let heredocs: ReturnType<Run['getHeredocs']>;
+  try {
+    heredocs = run.getHeredocs();
+  } catch {
+    heredocs = []; // dockerfile-ast throws on some continuations; the model reads such a RUN as having none
+  }
   const bodies = heredocs.map((h) => h.getContentRange()).filter((r) => r !== null).map((r) => [at(r!.start), at(r!.end)] as const);
   const inBody = (offset: number) => bodies.some(([s, e]) => offset >= s && offset < e);
   let i = 0;

@@ -28,7 +28,8 @@ const TAR = /\.(tar|tgz|tbz2?|txz|tzst|tar\.(gz|bz2|xz|zst|lz|lzma|lz4))$/i;
 const BARE = /^[^.]+\.(gz|bz2|xz|zst|lzma|lz4)$/i;
 
 function unpacks(source: string): boolean {
-  const name = source.replace(/\/+$/, '').split('/').pop() ?? '';
+  // Trailing slashes: /(?<!\/)\/+$/ is linear, /\/+$/ retried from every slash of a long run (quadratic: a hang, see test/fixtures/fuzz-regressions/trailing-slashes.json).
+  const name = source.replace(/(?<!\/)\/+$/, '').split('/').pop() ?? '';
   return TAR.test(name) || BARE.test(name);
 }
 

@@ -23,7 +23,8 @@ import type { Rule } from '../rule';
 import { downloadsIn, isTrustFile, isVerification, verifiedNames, type Download } from '../shell/downloads';
 
 function fileName(path: string): string {
-  return path.replace(/\/+$/, '').split('/').pop() ?? path;
+  // Trailing slashes: /(?<!\/)\/+$/ is linear, /\/+$/ retried from every slash of a long run (quadratic: a hang, see test/fixtures/fuzz-regressions/trailing-slashes.json).
+  return path.replace(/(?<!\/)\/+$/, '').split('/').pop() ?? path;
 }
 
 export const downloadUnverified: Rule = {

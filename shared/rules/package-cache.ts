@@ -68,7 +68,8 @@ function mountTargets(model: DockerfileModel, instruction: Instruction): Array<s
 function mountCovers(targets: Array<string | null>, folders: readonly string[]): boolean {
   return targets.some((t) => {
     if (t === null) return true; // unknown target: it may well be the cache
-    const target = t.replace(/\/+$/, '');
+    // Trailing slashes: /(?<!\/)\/+$/ is linear, /\/+$/ retried from every slash of a long run (quadratic: a hang, see test/fixtures/fuzz-regressions/trailing-slashes.json).
+    const target = t.replace(/(?<!\/)\/+$/, '');
     return folders.some((f) => target === f || target.startsWith(`${f}/`) || f.startsWith(`${target}/`));
   });
 }

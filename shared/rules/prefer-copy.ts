@@ -17,7 +17,8 @@ export type SourceKind = 'local' | 'remote' | 'archive' | 'unknown';
 export function classifySource(source: string): SourceKind {
   if (REMOTE.test(source)) return 'remote';
   if (ARCHIVE.test(source)) return 'archive';
-  const last = source.replace(/\/+$/, '').split('/').pop() ?? '';
+  // Trailing slashes: /(?<!\/)\/+$/ is linear, /\/+$/ retried from every slash of a long run (quadratic: a hang, see test/fixtures/fuzz-regressions/trailing-slashes.json).
+  const last = source.replace(/(?<!\/)\/+$/, '').split('/').pop() ?? '';
   // A wildcard that could match any file (`dist/*`, `*`) may pick up archives that ADD would unpack.
   if (/[*?[]/.test(last) && !/\.[A-Za-z0-9]+$/.test(last)) return 'unknown';
   return 'local';

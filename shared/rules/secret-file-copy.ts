@@ -52,7 +52,8 @@ const PEM_KEY_HINTS = new Set(['key', 'privkey', 'private', 'priv', 'privatekey'
 function normalize(path: string): string {
   let p = path.trim();
   if (p.length >= 2 && (p[0] === '"' || p[0] === "'") && p[p.length - 1] === p[0]) p = p.slice(1, -1);
-  return p.replace(/\\/g, '/').replace(/\/+$/, '');
+  // Trailing slashes: /(?<!\/)\/+$/ is linear, /\/+$/ retried from every slash of a long run (quadratic: a hang, see test/fixtures/fuzz-regressions/trailing-slashes.json).
+  return p.replace(/\\/g, '/').replace(/(?<!\/)\/+$/, '');
 }
 
 function baseOf(path: string): string {

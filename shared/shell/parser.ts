@@ -33,6 +33,8 @@ export interface ShellScript {
   /** Top-level statements, each split on `&&` into the commands it chains. */
   chains: ChainItem[][];
   hasErrors: boolean;
+  /** The parse was given up (see PARSE_BUDGET_MS): no commands, and it is tried again on the next lint. */
+  cancelled?: true;
 }
 
 let parser: Parser | null = null;
@@ -78,6 +80,17 @@ export function clearParseCache(): void {
   cacheChars = 0;
 }
 
+// tree-sitter-bash's error recovery is quadratic or worse on some broken input (a run of `>>>>`, nested
+// unterminated `${${${`): a 200,000-character line parses for minutes, which would freeze the language server.
+// A parse gets 30 ms plus 2 µs per character of wall time (normal parses run at about 0.3 µs per character,
+// so real scripts are far from it even on a busy machine); past that it is cancelled and the script is read
+// as unparsed. Cancelled parses are not cached: a blip (GC, a busy machine) cannot stick to a RUN.
+const PARSE_BUDGET_MS = 30;
+const PARSE_BUDGET_MS_PER_CHAR = 0.002;
+// (shared/ is typed without host globals: performance is looked up, Date is the fallback)
+const clock = (globalThis as { performance?: { now(): number } }).performance;
+const now = (): number => (clock ? clock.now() : Date.now());
+
 export function parseShell(source: string): ShellScript {
   const cached = cache.get(source);
   if (cached) {
@@ -87,9 +100,15 @@ export function parseShell(source: string): ShellScript {
     return cached;
   }
   if (!parser) throw new Error('Shell parser not initialised: call initShellParser() first');
-  const tree = parser.parse(source);
-  if (!tree) throw new Error('Shell parser returned no tree');
   parses++;
+  const deadline = now() + PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * source.length;
+  // web-tree-sitter's typings say void, its implementation cancels when the callback returns true.
+  const progressCallback = (() => now() > deadline) as unknown as () => void;
+  const tree = parser.parse(source, null, { progressCallback });
+  if (!tree) {
+    parser.reset(); // otherwise the next parse resumes this one
+    return { commands: [], chains: [], hasErrors: true, cancelled: true };
+  }
   let script: ShellScript;
   try {
     script = extract(tree.rootNode);
