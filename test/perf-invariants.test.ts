@@ -15,6 +15,9 @@ import { LineIndex } from '../shared/textDocument';
 import type { Finding, LintOptions } from '../shared/types';
 import { CORPUS, loadEngine } from './helpers';
 
+// Fixed seed: npm test is deterministic (`npm run fuzz` explores with new seeds).
+fc.configureGlobal({ seed: Number(process.env.FUZZ_SEED ?? 20_241_128) });
+
 before(loadEngine);
 
 const corpus: Array<{ name: string; text: string }> = fs.existsSync(CORPUS)
