@@ -100,6 +100,9 @@ function callRange(model: DockerfileModel, shell: RunShell, tool: ShellWord, sub
 
 /** The statement that holds the RUN's last command matching `matches`: where the cleanup goes. */
 function appendAfterLast(model: DockerfileModel, instruction: Instruction, shell: RunShell, matches: (c: ShellCommand) => boolean, cleanup: string): LocalizedFix['edits'] | null {
+  // In a script that does not parse (an unterminated quote while typing), appended text could land inside a
+  // string: the finding would stay and every fix-all pass would append again.
+  if (shell.script.hasErrors) return null;
   const last = [...shell.script.commands].reverse().find(matches);
   if (!last) return null;
   const statement = statementOf(shell, last);

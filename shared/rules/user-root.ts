@@ -310,6 +310,14 @@ export interface InsertionPoint {
  * Before the CMD/ENTRYPOINT that follows the stage's last build step (above any comments sitting right on
  * top of it, which describe it or silence a rule on it); otherwise after the stage's last instruction.
  */
+/** Whether the stage's last instruction has a heredoc without its closing delimiter. */
+export function endsInOpenHeredoc(stage: Stage): boolean {
+  const last: Instruction = stage.instructions[stage.instructions.length - 1] ?? stage.from;
+  // (every instruction has getHeredocs; dockerfile-ast makes it public on RUN, COPY and ADD only)
+  const heredocs = (last as unknown as { getHeredocs(): Array<{ getDelimiterRange(): unknown }> }).getHeredocs();
+  return heredocs.some((h) => h.getDelimiterRange() === null);
+}
+
 export function insertionPoint(model: DockerfileModel, stage: Stage): InsertionPoint {
   const all: Instruction[] = [stage.from as Instruction, ...stage.instructions];
   let lastStep = 0;
@@ -458,7 +466,9 @@ function fromRange(model: DockerfileModel, stage: Stage): Range {
     trim();
     if (cut > 0 && text[cut - 1] === model.escapeChar) cut--;
     trim();
-    end = { line: start.line, character: Math.max(cut, from.getInstructionRange().end.character) };
+    // (the keyword itself may be split by a continuation: then only this line's text counts)
+    const keywordEnd = from.getInstructionRange().end;
+    end = { line: start.line, character: keywordEnd.line === start.line ? Math.max(cut, keywordEnd.character) : cut };
   }
   return { start, end };
 }
@@ -512,7 +522,9 @@ export const userRoot: Rule = {
     const state = effectiveUser(model, stage);
     if (state.kind !== 'root') return;
     const dropsLater = dropsPrivilegesAtRuntime(model, stage);
-    const fixes = [{
+    // While a heredoc at the end of the stage is unterminated (being typed), an inserted block would become
+    // part of its body: no fix then.
+    const fixes = endsInOpenHeredoc(stage) ? [] : [{
       title: { en: 'Insert non-root user block', es: 'Insertar bloque de usuario sin privilegios' },
       kind: dropsLater ? 'refactor' as const : 'quickfix' as const,
       edits: [insertionEdit(model, stage)],
