@@ -58,7 +58,7 @@ Output:
   -f, --format <format>        ${FORMATS.join(', ')} (default: text)
                                sarif: SARIF 2.1.0 for GitHub code scanning and other viewers
                                github: GitHub Actions annotations (::warning file=...)
-                               checkstyle: XML for Jenkins, GitLab and other CI servers
+                               checkstyle: XML for Jenkins (Warnings NG) and other Checkstyle readers
       --lang <lang>            Language of the messages: ${LOCALES.join(', ')} (default: the config's
                                "locale", else es when LC_ALL, LC_MESSAGES or LANG starts with "es", else en)
 
@@ -96,7 +96,7 @@ Examples:
   dockerfile-seguro --format github              In GitHub Actions: annotations on the pull request
   dockerfile-seguro --format sarif > dockerfile-seguro.sarif || true
       then upload with github/codeql-action/upload-sarif (sarif_file: dockerfile-seguro.sarif)
-  dockerfile-seguro --format checkstyle > checkstyle-result.xml    Jenkins, GitLab
+  dockerfile-seguro --format checkstyle > checkstyle-result.xml    Jenkins (Warnings NG)
   dockerfile-seguro --fix-dry-run                Show the safe fixes as a diff
   dockerfile-seguro --fix                        Apply them
   dockerfile-seguro --stdin < Dockerfile         Like the guide's hadolint example (4.6)

@@ -1,10 +1,9 @@
 // The lint options for one Dockerfile: defaults, then its config file, then the command line.
-import * as fs from 'fs';
 import * as path from 'path';
 import { lintOptionsFrom, loadConfigFor, type ResolvedConfig } from '../server/config';
 import { effectiveSeverity } from '../shared/engine';
 import { RULES } from '../shared/rules';
-import type { ContextFile, LintOptions, Locale, Severity, SeveritySetting } from '../shared/types';
+import type { LintOptions, Locale, Severity, SeveritySetting } from '../shared/types';
 import type { LintCommand } from './args';
 
 export interface FileOptions {
@@ -38,18 +37,5 @@ export function enabledRules(options: LintOptions): Map<string, Severity> {
   return enabled;
 }
 
-/**
- * The ignore file BuildKit would use if the build context is the Dockerfile's folder: `<name>.dockerignore`
- * next to it, else `.dockerignore`. Null when there is none; undefined when one exists but cannot be read.
- */
-export function dockerignoreFor(dockerfile: string): ContextFile | null | undefined {
-  const folder = path.dirname(dockerfile);
-  for (const name of [`${path.basename(dockerfile)}.dockerignore`, '.dockerignore']) {
-    try {
-      return { path: name, text: fs.readFileSync(path.join(folder, name), 'utf8') };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
-    }
-  }
-  return null;
-}
+// Read the same way by the language server (bounded in size, no symlink out of the project).
+export { dockerignoreFor } from '../server/contextFiles';

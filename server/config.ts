@@ -10,6 +10,7 @@ import {
   type ConfigData, type ConfigIssue, type ConfigPath,
 } from '../shared/config';
 import type { LintOptions, Locale, Range, SeveritySetting } from '../shared/types';
+import { leavesProject, MAX_CONTEXT_FILE_BYTES, repositoryRoot } from './contextFiles';
 
 export type ConfigKind = 'dockerfile-seguro' | 'hadolint';
 
@@ -271,6 +272,7 @@ export class ConfigLoader {
     try {
       stat = fs.statSync(file);
       if (!stat.isFile()) return { problem: 'is a folder' };
+      if (stat.size > MAX_CONTEXT_FILE_BYTES) return { problem: `is larger than ${MAX_CONTEXT_FILE_BYTES / 1024 / 1024} MB` };
     } catch (error) {
       return { problem: describeError(error) };
     }
@@ -311,6 +313,12 @@ export class ConfigLoader {
     const target = path.resolve(path.dirname(file), own.extends);
     const here = [...chain, file];
     const show = (p: string) => path.relative(path.dirname(file), p) || path.basename(p);
+    // A config file in a repository only builds on files of that repository (no reading of arbitrary files).
+    const root = repositoryRoot(chain[0] ?? file);
+    if (root !== null && leavesProject(target, root)) {
+      errors.push(parsed.errorAt(['extends'], 'value', `"extends" leads out of the repository (${root}): ${own.extends}`));
+      return { config: mergeConfigs({}, own), ignoreRoot: ownRoot, files: here };
+    }
     if (here.includes(target)) {
       const cycle = [...here.slice(here.indexOf(target)), target].map(show).join(' → ');
       errors.push(parsed.errorAt(['extends'], 'value', `"extends" makes a cycle: ${cycle}`));

@@ -36,8 +36,10 @@ import {
   type InitializeResult,
   type Message,
   type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { DockerfileModel } from '../shared/dockerfile';
 import { fixAll, lintModel } from '../shared/engine';
@@ -46,6 +48,7 @@ import { ignoreForFileEdit, ignoreForLineEdit, ignoreForStageEdit } from '../sha
 import { minimalEdit, rangeContains } from '../shared/textDocument';
 import type { Finding, Fix, LintOptions, Locale, SeveritySetting } from '../shared/types';
 import { RULES_BY_ID } from '../shared/rules';
+import { dockerignoreFor } from './contextFiles';
 import { ConfigLoader, isConfigFileName, isIgnoredPath, lintOptionsFrom, type ConfigError } from './config';
 
 export const SOURCE = 'dockerfile-seguro';
@@ -70,6 +73,8 @@ const LSP_SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = { error: 1
 
 /** Config files the client is asked to watch (when it supports dynamic registration of file watchers). */
 export const CONFIG_WATCHERS = ['**/.dockerfile-seguro.{yaml,yml,json}', '**/.hadolint.{yaml,yml}'];
+/** Build-context files that rules read (dockerignore, dockerignore-secrets): a change re-lints too. */
+export const CONTEXT_WATCHERS = ['**/.dockerignore', '**/*.dockerignore'];
 const UNUSED_IGNORE = 'unused-ignore';
 
 interface Texts {
@@ -237,6 +242,8 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
   let dynamicConfiguration = false;
   let refreshSupport = false;
   let watchFiles = false;
+  /** The client applies workspace edits that create files (a fix that writes a new .dockerignore). */
+  let createFiles = false;
   let globalSettings: Settings = DEFAULT_SETTINGS;
   let configs = new ConfigLoader(false);
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -259,6 +266,8 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     dynamicConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
     watchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    const workspaceEdit = caps.workspace?.workspaceEdit;
+    createFiles = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
     // With watchers, the upward search for config files is cached until a watched file changes.
     configs = new ConfigLoader(watchFiles);
     if (init.settings) globalSettings = { ...DEFAULT_SETTINGS, ...init.settings };
@@ -282,7 +291,9 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerfileSeguro' });
     }
     if (watchFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: CONFIG_WATCHERS.map((globPattern) => ({ globPattern })) });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [...CONFIG_WATCHERS, ...CONTEXT_WATCHERS].map((globPattern) => ({ globPattern })),
+      });
     }
   });
 
@@ -374,19 +385,22 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
       rules: { ...config?.rules, ...toRuleSettings(settings.rules) },
     };
     const active = settings.enable && !(config && file !== null && isIgnoredPath(config, file));
+    // The build context as the CLI sees it (documents that are not files have none: the rules on it stay silent).
+    const context = file !== null ? { context: { dockerignore: dockerignoreFor(file) } } : {};
     // Deduplicated per config file: only changes are sent.
     if (resolved) publishConfigErrors(resolved.config.files ?? [], resolved.errors);
-    const key = JSON.stringify([settings, options, active]);
+    const key = JSON.stringify([settings, options, active, context]);
     const cached = results.get(doc.uri);
     if (cached && cached.version === doc.version && cached.key === key) return cached;
     const model = new DockerfileModel(doc.getText());
     const findings = active
       ? lintModel(model, {
         ...options,
+        ...context,
         onRuleError: (id, error) => connection.console.error(`rule ${id} failed: ${String((error as Error)?.stack ?? error)}`),
       })
       : [];
-    const result: Analysis = { version: doc.version, key, model, findings, options, active };
+    const result: Analysis = { version: doc.version, key, model, findings, options: { ...options, ...context }, active };
     results.set(doc.uri, result);
     return result;
   }
@@ -490,6 +504,30 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     const uri = doc.uri;
     const actions: CodeAction[] = [];
     const editOf = (edits: TextEdit[]) => ({ changes: { [uri]: edits } });
+    /**
+     * A fix's workspace edit: the Dockerfile's edits plus those of other build-context files (paths relative
+     * to the Dockerfile's folder). Null when the client cannot apply it (no file on disk, or a file to create
+     * and no create support): the fix is then not offered rather than applied half.
+     */
+    const fixEdit = (fix: Fix): WorkspaceEdit | null => {
+      if (!fix.files?.length) return editOf(fix.edits);
+      const file = filePathOf(uri);
+      if (file === null) return null;
+      const target = (change: { path: string }) => pathToFileURL(path.join(path.dirname(file), ...change.path.split('/'))).href;
+      if (!fix.files.some((change) => change.create)) {
+        return { changes: Object.fromEntries([[uri, fix.edits], ...fix.files.map((change) => [target(change), change.edits])]) };
+      }
+      if (!createFiles) return null;
+      return {
+        documentChanges: [
+          ...fix.files.flatMap((change) => [
+            ...(change.create ? [{ kind: 'create' as const, uri: target(change), options: { ignoreIfExists: true } }] : []),
+            { textDocument: { uri: target(change), version: null }, edits: change.edits },
+          ]),
+          { textDocument: { uri, version: doc.version }, edits: fix.edits },
+        ],
+      };
+    };
 
     const ours = params.context.diagnostics.filter((d) => {
       const data = isObject(d) ? (d.data as Partial<DiagnosticData> | undefined) : undefined;
@@ -504,7 +542,8 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
         data.fixes.forEach((fix, i) => {
           const kind = fix.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite;
           if (!wants(kind)) return;
-          actions.push({ title: fix.title, kind, diagnostics: [diagnostic], isPreferred: fix.kind === 'quickfix' && i === 0, edit: editOf(fix.edits) });
+          const edit = fixEdit(fix);
+          if (edit) actions.push({ title: fix.title, kind, diagnostics: [diagnostic], isPreferred: fix.kind === 'quickfix' && i === 0, edit });
         });
       }
       if (wants(CodeActionKind.QuickFix)) {

@@ -202,6 +202,23 @@ describe('extends', () => {
     assert.deepEqual(config.rules, { 'prefer-copy': 'off' });
   });
 
+  it('an extends that leads out of the repository (a path or a symbolic link) is an error, and is not read', () => {
+    const outside = tree({ 'base.yaml': 'rules: {user-root: off}\n' });
+    const root = tree({ '.git/': '', '.dockerfile-seguro.yaml': `extends: ${path.join(outside, 'base.yaml')}\nrules: {prefer-copy: off}\n`, Dockerfile: '' });
+    const { config, errors } = resolve(path.join(root, 'Dockerfile'));
+    assert.deepEqual(errors.map((e) => [e.line, e.key]), [[1, 'extends']]);
+    assert.match(errors[0].detail, /leads out of the repository/);
+    assert.deepEqual(config.rules, { 'prefer-copy': 'off' }, 'the outside file was not merged');
+    const linked = tree({ '.git/': '', '.dockerfile-seguro.yaml': 'extends: base.yaml\n', Dockerfile: '' });
+    fs.symlinkSync(path.join(outside, 'base.yaml'), path.join(linked, 'base.yaml'));
+    assert.match(resolve(path.join(linked, 'Dockerfile')).errors[0]?.detail ?? '', /leads out of the repository/);
+  });
+
+  it('a config file over 1 MB is not read', () => {
+    const root = tree({ '.git/': '', '.dockerfile-seguro.yaml': `# ${'x'.repeat(1024 * 1024)}\nrules: {}\n`, Dockerfile: '' });
+    assert.match(resolve(path.join(root, 'Dockerfile')).errors[0]?.detail ?? '', /larger than 1 MB/);
+  });
+
   it('problems of an extended file are reported in that file', () => {
     const root = tree({ '.git/': '', '.dockerfile-seguro.yaml': 'extends: base.yaml\n', 'base.yaml': 'rules:\n  user-root: loud\n', Dockerfile: '' });
     const { errors } = resolve(path.join(root, 'Dockerfile'));

@@ -33,3 +33,12 @@ it('the manifest points at files that exist after a build', () => {
     assert.ok(fs.existsSync(path.join(ROOT, file)), `${file} missing`);
   }
 });
+
+it('activates only for Dockerfiles, and declares that it is safe in untrusted and virtual workspaces', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  // No workspaceContains or `*`: nothing starts until a Dockerfile is open.
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:dockerfile']);
+  // It runs no programs and reads only the Dockerfile, its .dockerignore and the config chain
+  // (test/protocol-abuse.test.ts, test/context-files.test.ts); documents that are not files are linted alone.
+  assert.deepEqual(manifest.capabilities, { untrustedWorkspaces: { supported: true }, virtualWorkspaces: true });
+});

@@ -36,7 +36,7 @@ const CONFIG = [
 ].join('\n');
 
 // Keeps the secrets the dockerignore rules look for out of the build context: with it, the dockerignore rules
-// have nothing to say on either side (without it, see the `todo` test at the end).
+// have nothing to say on either side (without it, see the last test).
 const DOCKERIGNORE = ['.git', '.env', '.env.*', '**/id_rsa*', '**/id_ed25519*', '**/*.key', '**/*.pem', '**/.npmrc', '.aws', 'node_modules', ''].join('\n');
 
 /** Line numbers (0-based) of the lines the ignore comments silence, for the checks that they do. */
@@ -279,10 +279,7 @@ describe('parity: editor and CLI', { concurrency: true }, () => {
     assertConfigApplied(parse(fromStdin));
   });
 
-  it('report identical findings when the .dockerignore lets secrets in, or is missing', {
-    todo: 'the language server does not read the build context\'s .dockerignore (server/server.ts passes no options.context): '
-      + 'dockerignore and dockerignore-secrets only fire in the CLI',
-  }, async () => {
+  it('report identical findings when the .dockerignore lets secrets in, or is missing', async () => {
     for (const [dockerignore, rule] of [['node_modules\n', 'dockerignore-secrets'], [null, 'dockerignore']] as const) {
       const ws = workspace(dockerignore);
       const name = path.join('app', 'Dockerfile');

@@ -1,7 +1,8 @@
 // Protocol tests of the configuration file in the language server (dist/server.js over stdio): a workspace on
 // disk with a .dockerfile-seguro.yaml, the same findings as the engine with the same options, settings layered
 // over the file, reloads on workspace/didChangeWatchedFiles (or by mtime without watchers), config problems
-// published on the config file, ignorePaths, and the disable-for-stage/file code actions.
+// published on the config file, ignorePaths, and the disable-for-stage/file code actions; the build context's
+// .dockerignore (read, watched, created by a fix) and documents that are not files.
 import { strict as assert } from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -182,7 +183,8 @@ describe('server: configuration file, with file watchers', () => {
 
   it('asks the client to watch the config files', async () => {
     const registration = await client.waitUntil('watcher registration', () => client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'));
-    assert.deepEqual(registration.registerOptions?.watchers?.map((w) => w.globPattern), ['**/.dockerfile-seguro.{yaml,yml,json}', '**/.hadolint.{yaml,yml}']);
+    assert.deepEqual(registration.registerOptions?.watchers?.map((w) => w.globPattern),
+      ['**/.dockerfile-seguro.{yaml,yml,json}', '**/.hadolint.{yaml,yml}', '**/.dockerignore', '**/*.dockerignore']);
   });
 
   it('reports exactly what the engine reports with the config file\'s options', async () => {
@@ -307,5 +309,83 @@ describe('server: configuration file, without file watchers (mtime checks)', () 
     diagnostics = await client.touch(ws.dockerfile);
     assert.deepEqual(summary(diagnostics), engineSays(ws.dockerfile));
     assert.ok(!diagnostics.some((d) => d.code === 'prefer-copy'));
+  });
+});
+
+describe('server: the build context\'s .dockerignore', () => {
+  const CONTEXT_DOCKERFILE = 'FROM node:22.11.0-alpine3.20\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n';
+  const CREATE_FILES = { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } };
+  let ws: string;
+  let dockerfile: string;
+  let ignoreFile: string;
+  const clients: Client[] = [];
+  const start = async (capabilities: Record<string, unknown>) => {
+    const client = await Client.start(ws, capabilities);
+    clients.push(client);
+    return client;
+  };
+  const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code).filter((c) => String(c).startsWith('dockerignore'));
+  before(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerfile-seguro-context-'));
+    fs.mkdirSync(path.join(ws, '.git'));
+    fs.mkdirSync(path.join(ws, 'app'));
+    dockerfile = path.join(ws, 'app', 'Dockerfile');
+    ignoreFile = path.join(ws, 'app', '.dockerignore');
+    fs.writeFileSync(dockerfile, CONTEXT_DOCKERFILE);
+  });
+  after(async () => {
+    for (const client of clients) await client.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('reports the missing file, creates it with a workspace edit, and re-lints when it changes on disk', async () => {
+    const client = await start({ workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, ...CREATE_FILES } });
+    const uri = pathToFileURL(dockerfile).href;
+    const registration = await client.waitUntil('watcher registration', () => client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'));
+    assert.deepEqual(registration.registerOptions?.watchers?.map((w) => w.globPattern),
+      ['**/.dockerfile-seguro.{yaml,yml,json}', '**/.hadolint.{yaml,yml}', '**/.dockerignore', '**/*.dockerignore']);
+    const diagnostics = await client.open(dockerfile);
+    assert.deepEqual(codes(diagnostics), ['dockerignore']);
+    const target = diagnostics.find((d) => d.code === 'dockerignore')!;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } });
+    const create = actions.find((a) => a.title === 'Create a .dockerignore');
+    assert.ok(create?.edit?.documentChanges, `a create-file action in ${actions.map((a) => a.title)}`);
+    const ignoreUri = pathToFileURL(ignoreFile).href;
+    const [creation, ...edits] = create.edit.documentChanges as Array<{ kind?: string; uri?: string; textDocument?: { uri: string }; edits?: TextEdit[] }>;
+    assert.deepEqual([creation.kind, creation.uri], ['create', ignoreUri]);
+    const fileEdit = edits.find((e) => e.textDocument?.uri === ignoreUri)!;
+    // Apply it as the client would (the Dockerfile's own edits are empty), then tell the server.
+    assert.deepEqual(edits.find((e) => e.textDocument?.uri === uri)?.edits, []);
+    fs.writeFileSync(ignoreFile, applyEdits('', fileEdit.edits!));
+    let mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ignoreUri, type: 1 }] });
+    assert.deepEqual(codes(await client.pushed(uri, mark, 1, (d) => codes(d).length === 0)), []);
+    // A .dockerignore that lets secrets in: dockerignore-secrets, as the CLI reports it.
+    fs.writeFileSync(ignoreFile, 'node_modules\n');
+    mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ignoreUri, type: 2 }] });
+    assert.deepEqual(codes(await client.pushed(uri, mark, 1, (d) => codes(d).length > 0)), ['dockerignore-secrets']);
+    fs.rmSync(ignoreFile);
+  });
+
+  it('does not offer the fix that creates a file to a client that cannot create files', async () => {
+    const client = await start({});
+    const uri = pathToFileURL(dockerfile).href;
+    const diagnostics = await client.open(dockerfile);
+    const target = diagnostics.find((d) => d.code === 'dockerignore');
+    assert.ok(target, 'the finding is still reported');
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } });
+    assert.ok(!actions.some((a) => a.title === 'Create a .dockerignore'), 'no half-applied fix');
+    assert.ok(actions.some((a) => a.title === 'Disable dockerignore for this line'));
+  });
+
+  it('lints a document that is not a file (untitled, virtual workspace) without a build context', async () => {
+    const client = await start({});
+    const uri = 'untitled:Untitled-1';
+    const mark = client.mark();
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: `${CONTEXT_DOCKERFILE}ADD app.py /app/\n` } });
+    const diagnostics = await client.pushed(uri, mark, 1);
+    assert.ok(diagnostics.some((d) => d.code === 'prefer-copy'), 'linted');
+    assert.deepEqual(codes(diagnostics), [], 'no .dockerignore can be looked for');
   });
 });

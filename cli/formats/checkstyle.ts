@@ -1,5 +1,5 @@
-// Checkstyle XML, the report format Jenkins (Warnings Next Generation), GitLab converters and many CI
-// servers read: one <file> per linted Dockerfile, one <error> per finding.
+// Checkstyle XML, the report format that Jenkins (Warnings Next Generation) and other Checkstyle readers
+// take: one <file> per linted Dockerfile, one <error> per finding.
 import type { Severity } from '../../shared/types';
 import type { Formatter } from '../format';
 
