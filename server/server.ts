@@ -41,7 +41,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { DockerfileModel } from '../shared/dockerfile';
+import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
+import { clearParseCache } from '../shared/shell/parser';
 import { fixAll, lintModel } from '../shared/engine';
 import { findingHover, keywordHover } from '../shared/hover';
 import { ignoreForFileEdit, ignoreForLineEdit, ignoreForStageEdit } from '../shared/ignore';
@@ -234,7 +235,15 @@ export interface ServerHooks {
   noticeArrival(message: Message): void;
 }
 
-export function startServer(connection: Connection, engineReady: Promise<void>): ServerHooks {
+/** After documents close and none closes for this long, the shell caches are dropped and memory is collected. */
+export const RELEASE_AFTER_CLOSE_MS = 1000;
+
+export interface ServerOptions {
+  /** A full garbage collection (main.ts passes V8's when it can), run when memory is released. */
+  collectGarbage?: () => void;
+}
+
+export function startServer(connection: Connection, engineReady: Promise<void>, serverOptions: ServerOptions = {}): ServerHooks {
   const documents = new TextDocuments(TextDocument);
   let locale: Locale = 'en';
   let pullDiagnostics = false;
@@ -464,7 +473,22 @@ export function startServer(connection: Connection, engineReady: Promise<void>):
     results.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    scheduleRelease();
   });
+
+  // The shell caches are shared by all documents and keyed by RUN text, so the entries of closed documents
+  // cannot be told apart: once closing settles, all are dropped (open documents parse their RUNs again on
+  // their next lint, one cold lint each) and a full GC lets the process shrink back.
+  let releaseTimer: NodeJS.Timeout | undefined;
+  function scheduleRelease(): void {
+    clearTimeout(releaseTimer);
+    releaseTimer = setTimeout(() => {
+      clearParseCache();
+      clearRunShellCache();
+      serverOptions.collectGarbage?.();
+    }, RELEASE_AFTER_CLOSE_MS);
+    releaseTimer.unref();
+  }
 
   connection.languages.diagnostics.on(async (params, token: CancellationToken) => {
     const uri = requestUri(params);
