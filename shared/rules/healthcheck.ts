@@ -23,7 +23,7 @@ import type { ImageFamily } from '../images';
 import type { Rule } from '../rule';
 import { basename, packageManagerCall, unwrapCommand } from '../shell/commands';
 import type { Localized, LocalizedFix, Range, TextEdit } from '../types';
-import { baseImageOf, familyOf, insertionPoint } from './user-root';
+import { baseImageOf, familyOf, hasOpenHeredoc, insertionPoint } from './user-root';
 
 export const HEALTHCHECK_OPTIONS = '--interval=30s --timeout=5s --start-period=10s --retries=3';
 
@@ -307,7 +307,8 @@ export const healthcheck: Rule = {
         : !accepts ? { en: ' (/ must answer 2xx or 3xx)', es: ' (/ debe responder 2xx o 3xx)' }
           : !http ? { en: ` (if ${first.port} serves HTTP)`, es: ` (si ${first.port} sirve HTTP)` }
             : { en: '', es: '' };
-      fixes.push({
+      // (not while a heredoc is open: the inserted line could become part of its body)
+      if (!hasOpenHeredoc(model)) fixes.push({
         title: {
           en: `Add a HEALTHCHECK probing port ${first.port} with ${probe.tool}${caveat.en}`,
           es: `Añadir un HEALTHCHECK que compruebe el puerto ${first.port} con ${probe.tool}${caveat.es}`,

@@ -310,12 +310,22 @@ export interface InsertionPoint {
  * Before the CMD/ENTRYPOINT that follows the stage's last build step (above any comments sitting right on
  * top of it, which describe it or silence a rule on it); otherwise after the stage's last instruction.
  */
-/** Whether the stage's last instruction has a heredoc without its closing delimiter. */
-export function endsInOpenHeredoc(stage: Stage): boolean {
-  const last: Instruction = stage.instructions[stage.instructions.length - 1] ?? stage.from;
-  // (every instruction has getHeredocs; dockerfile-ast makes it public on RUN, COPY and ADD only)
-  const heredocs = (last as unknown as { getHeredocs(): Array<{ getDelimiterRange(): unknown }> }).getHeredocs();
-  return heredocs.some((h) => h.getDelimiterRange() === null);
+// A heredoc opener as BuildKit reads it in RUN, COPY and ADD (`<<EOF`, `<<-"EOF"`), not a here-string (`<<<`).
+const HEREDOC_OPENER = /(?<!<)<<-?[ \t]*(["']?)[A-Za-z_][\w.-]*\1/;
+
+/**
+ * Whether a heredoc of the document is open: it has no closing delimiter (being typed), or dockerfile-ast could
+ * not read the heredocs of an instruction that opens one (broken line endings). Everything after an open heredoc
+ * may be its body, so text inserted further down could land inside it: the insertion fixes are then withheld.
+ */
+export function hasOpenHeredoc(model: DockerfileModel): boolean {
+  return model.instructions.some((instruction) => {
+    // (every instruction has getHeredocs; dockerfile-ast makes it public on RUN, COPY and ADD only)
+    const heredocs = (instruction as unknown as { getHeredocs(): Array<{ getDelimiterRange(): unknown }> }).getHeredocs();
+    if (heredocs.some((h) => h.getDelimiterRange() === null)) return true;
+    return heredocs.length === 0 && ['RUN', 'COPY', 'ADD'].includes(instruction.getKeyword())
+      && HEREDOC_OPENER.test(model.text.slice(model.index.offsetAt(instruction.getRange().start), model.index.offsetAt(instruction.getRange().end)));
+  });
 }
 
 export function insertionPoint(model: DockerfileModel, stage: Stage): InsertionPoint {
@@ -522,9 +532,7 @@ export const userRoot: Rule = {
     const state = effectiveUser(model, stage);
     if (state.kind !== 'root') return;
     const dropsLater = dropsPrivilegesAtRuntime(model, stage);
-    // While a heredoc at the end of the stage is unterminated (being typed), an inserted block would become
-    // part of its body: no fix then.
-    const fixes = endsInOpenHeredoc(stage) ? [] : [{
+    const fixes = hasOpenHeredoc(model) ? [] : [{
       title: { en: 'Insert non-root user block', es: 'Insertar bloque de usuario sin privilegios' },
       kind: dropsLater ? 'refactor' as const : 'quickfix' as const,
       edits: [insertionEdit(model, stage)],
