@@ -6,6 +6,13 @@ import * as vscode from 'vscode';
 
 const GUIDE = 'https://github.com/UlisesGascon/docker-seguro/blob/main/manuscript/';
 const TIMEOUT = 30_000;
+// The display language this run was started with: npm run test:editor runs the suite twice through
+// scripts/editor/code-server.mjs, with `--locale en` and `--locale es` (plus a stub Spanish language pack, so VS Code
+// really switches), and that script says which in DFS_EXPECTED_LANGUAGE. Elsewhere (test-electron) the suite follows whatever VS Code reports.
+const LANGUAGE = process.env.DFS_EXPECTED_LANGUAGE ?? vscode.env.language;
+const SPANISH = LANGUAGE.startsWith('es');
+/** The English or the Spanish text, after the run's display language. */
+const t = (en: string, es: string): string => (SPANISH ? es : en);
 
 function folder(): vscode.Uri {
   const ws = vscode.workspace.workspaceFolders?.[0];
@@ -56,7 +63,7 @@ async function openFresh(name: string, text: string): Promise<vscode.TextDocumen
 
 const SAMPLE = ['FROM alpine:3.20.1', 'RUN apk update', 'RUN apk add --no-cache curl=8.9.1-r1', 'ADD app.py /app/', 'CMD ["python3", "/app/app.py"]', ''].join('\n');
 
-describe('Dockerfile Seguro in VS Code', () => {
+describe(`Dockerfile Seguro in VS Code (display language ${LANGUAGE})`, () => {
   it('activates for Dockerfiles and reports diagnostics with rule codes and guide links', async () => {
     const doc = await openFresh('Dockerfile', SAMPLE);
     assert.equal(doc.languageId, 'dockerfile');
@@ -81,13 +88,19 @@ describe('Dockerfile Seguro in VS Code', () => {
     await diagnosticsWhere(doc.uri, (d) => d.length > 0, 'diagnostics');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(3, 1));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
-    assert.match(text, /Why/);
+    assert.ok(text.includes(`**${t('Why', 'Por qué')}:**`), text);
+    assert.ok(text.includes(t('Docker Seguro guide §3.1.5', 'Guía Docker Seguro §3.1.5')), text);
     assert.ok(text.includes(GUIDE + 'c03.md#315-copy-o-add'));
   });
 
   it('applies each rule\'s quick fix through the code action provider and re-lints', async () => {
     const doc = await openFresh('Dockerfile', SAMPLE);
-    for (const [code, title] of [['prefer-copy', 'Replace ADD with COPY'], ['update-without-install', 'Merge apk update into install'], ['user-root', 'Insert non-root user block']]) {
+    const fixes = [
+      ['prefer-copy', t('Replace ADD with COPY', 'Reemplazar ADD por COPY')],
+      ['update-without-install', t('Merge apk update into install', 'Unir apk update con la instalación')],
+      ['user-root', t('Insert non-root user block', 'Insertar bloque de usuario sin privilegios')],
+    ];
+    for (const [code, title] of fixes) {
       const ds = await diagnosticsWhere(doc.uri, (d) => d.some((x) => codeOf(x) === code), code);
       const target = ds.find((d) => codeOf(d) === code)!;
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, target.range, vscode.CodeActionKind.QuickFix.value);
@@ -131,11 +144,13 @@ describe('Dockerfile Seguro in VS Code', () => {
     await diagnosticsWhere(doc.uri, (d) => d.some((x) => codeOf(x) === 'prefer-copy'), 'prefer-copy back on');
   });
 
-  it('speaks the display language', async function () {
+  it('speaks the display language', async () => {
+    // VS Code itself runs in the expected language (the client passes vscode.env.language to the server)...
+    assert.equal(vscode.env.language, LANGUAGE, 'VS Code display language');
     const doc = await openFresh('Dockerfile', SAMPLE);
     const ds = await diagnosticsWhere(doc.uri, (d) => d.some((x) => codeOf(x) === 'prefer-copy'), 'prefer-copy');
+    // ...and so do the diagnostics.
     const message = ds.find((d) => codeOf(d) === 'prefer-copy')!.message;
-    if (vscode.env.language.startsWith('es')) assert.match(message, /usa COPY/);
-    else assert.match(message, /use COPY/);
+    assert.match(message, SPANISH ? /ficheros locales: usa COPY/ : /local files here: use COPY/);
   });
 });
