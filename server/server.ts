@@ -237,6 +237,8 @@ export interface ServerHooks {
 
 /** After documents close and none closes for this long, the shell caches are dropped and memory is collected. */
 export const RELEASE_AFTER_CLOSE_MS = 1000;
+/** Logged (window/logMessage) once that is done. */
+export const RELEASED = 'Released the shell caches after documents closed';
 
 export interface ServerOptions {
   /** A full garbage collection (main.ts passes V8's when it can), run when memory is released. */
@@ -486,6 +488,7 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
       clearParseCache();
       clearRunShellCache();
       serverOptions.collectGarbage?.();
+      connection.console.log(`${RELEASED} (${documents.all().length} documents open)`);
     }, RELEASE_AFTER_CLOSE_MS);
     releaseTimer.unref();
   }

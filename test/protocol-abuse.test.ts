@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { after, before, describe, it } from 'node:test';
+import { RELEASED } from '../server/server';
 import { ROOT } from './helpers';
 
 const SERVER = process.env.DOCKERFILE_SEGURO_SERVER ?? path.join(ROOT, 'dist', 'server.js');
@@ -429,10 +430,17 @@ describe('protocol abuse: open/close cycles (a fresh server, nothing big in memo
         client.messages.length = 0;
       }
     };
+    // RSS is read once the server has settled after the closes (caches dropped, garbage collected), so that
+    // it is what stays, not what a busy machine's GC has not collected yet.
+    const settled = async (from: number) => {
+      await client.waitFor('the release after the closes', (m) => m.method === 'window/logMessage' && String(m.params?.message).startsWith(RELEASED), from);
+      return client.rssKb();
+    };
+    // (run() empties client.messages after each batch: the release that follows the last close comes after that)
     await run(0, 1_000);
-    const warm = client.rssKb();
+    const warm = await settled(0);
     await run(1_000, CYCLES - 1_000);
-    const end = client.rssKb();
+    const end = await settled(0);
     await client.assertAnswers();
     if (warm === null || end === null || Number.isNaN(warm) || Number.isNaN(end)) {
       console.log('# /proc is not available: RSS not measured');
