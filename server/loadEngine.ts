@@ -29,6 +29,12 @@ export function loadEngine(): Promise<void> {
   ready ??= initShellParser({
     runtime: fs.readFileSync(locate(FILES.runtime)),
     bash: fs.readFileSync(locate(FILES.bash)),
+    // The parse budget counts CPU time, so a busy machine cannot cancel a normal parse. (This is also why the
+    // optimising WASM compiler stays off: its background threads would add their CPU time to the process's.)
+    cpuClock: () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    },
   });
   return ready;
 }

@@ -3,7 +3,7 @@
 // The language server and the CLI both call `lint`, so they always report the same findings.
 import { DockerfileModel } from './dockerfile';
 import { guideUrl } from './guide';
-import { parseIgnoreDirectives, parserDirectiveLines, type IgnoreEntry } from './ignore';
+import { parseIgnoreDirectives, parserDirectiveLines, type IgnoreDirective, type IgnoreEntry } from './ignore';
 import { RULES, RULES_BY_ID } from './rules';
 import { unusedIgnore, unusedIgnoreReports, type IgnoredRuleState } from './rules/unused-ignore';
 import type { Report, Rule } from './rule';
@@ -24,24 +24,13 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
   const directives = parseIgnoreDirectives(model);
   const used = new Set<IgnoreEntry>();
   const failed = new Set<string>();
-  /** True when an ignore comment covers `line` for `ruleId`; every entry that does is marked as used. */
-  const silenced = (ruleId: string, line: number): boolean => {
-    let hit = false;
-    for (const directive of directives) {
-      if (line < directive.fromLine || line > directive.toLine) continue;
-      for (const entry of directive.entries) {
-        if (entry.ruleIds.includes(ruleId)) {
-          used.add(entry);
-          hit = true;
-        }
-      }
-    }
-    return hit;
-  };
+  const coverage = ignoreCoverage(directives);
   const findings: Finding[] = [];
   const keep = (rule: Rule, severity: Severity, reports: Report[]) => {
-    for (const report of reports) {
-      if (silenced(rule.meta.id, report.range.start.line)) continue;
+    const silenced = silencedReports(coverage.get(rule.meta.id), reports, used);
+    for (let i = 0; i < reports.length; i++) {
+      const report = reports[i];
+      if (silenced?.[i]) continue;
       findings.push({
         ruleId: rule.meta.id,
         severity,
@@ -80,6 +69,61 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
     || a.ruleId.localeCompare(b.ruleId));
   return findings;
+}
+
+interface Covered {
+  fromLine: number;
+  toLine: number;
+  entry: IgnoreEntry;
+}
+
+/** For each rule id named by an ignore comment: the lines each entry naming it covers, by first line. */
+function ignoreCoverage(directives: readonly IgnoreDirective[]): Map<string, Covered[]> {
+  const byRule = new Map<string, Covered[]>();
+  for (const directive of directives) {
+    for (const entry of directive.entries) {
+      for (const ruleId of new Set(entry.ruleIds)) {
+        const list = byRule.get(ruleId);
+        const covered = { fromLine: directive.fromLine, toLine: directive.toLine, entry };
+        if (list) list.push(covered);
+        else byRule.set(ruleId, [covered]);
+      }
+    }
+  }
+  for (const list of byRule.values()) list.sort((a, b) => a.fromLine - b.fromLine);
+  return byRule;
+}
+
+/**
+ * Which reports an ignore comment covers (by the report's first line), marking every entry that covers
+ * one as used. One sweep over reports and entries sorted by line: files can have thousands of both.
+ */
+function silencedReports(covered: Covered[] | undefined, reports: readonly Report[], used: Set<IgnoreEntry>): boolean[] | null {
+  if (!covered?.length) return null;
+  const order = reports.map((_, i) => i).sort((a, b) => reports[a].range.start.line - reports[b].range.start.line);
+  const silenced = new Array<boolean>(reports.length).fill(false);
+  let next = 0;
+  // Every entry added so far starts at or before the current line: one covers it when the furthest end reaches it.
+  let furthest = -1;
+  // Entries added since the last report, not yet known to cover one.
+  let pending: Covered[] = [];
+  for (const i of order) {
+    const line = reports[i].range.start.line;
+    while (next < covered.length && covered[next].fromLine <= line) {
+      const c = covered[next++];
+      furthest = Math.max(furthest, c.toLine);
+      pending.push(c);
+    }
+    if (furthest < line) {
+      pending = [];
+      continue;
+    }
+    silenced[i] = true;
+    // Entries that were pending and do not reach this line cannot reach any later one either.
+    for (const c of pending) if (c.toLine >= line) used.add(c.entry);
+    pending = [];
+  }
+  return silenced;
 }
 
 export function effectiveSeverity(rule: Rule, options: LintOptions): Severity | null {

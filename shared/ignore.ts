@@ -9,7 +9,7 @@
 // (whole file) silence the rules that declare those codes in `meta.equivalents.hadolint`.
 // Comment lines inside a multi-line instruction (Docker drops them) are not directives.
 import type { Instruction } from 'dockerfile-ast';
-import type { DockerfileModel } from './dockerfile';
+import type { DockerfileModel, Stage } from './dockerfile';
 import { hadolintEquivalents } from './config';
 import type { Range, TextEdit } from './types';
 
@@ -82,8 +82,21 @@ function stageEnd(model: DockerfileModel, target: Instruction): number {
   const stage = model.stageOf(target);
   // Before the first FROM (global ARGs): the preamble and the first stage.
   const start = stage ? stage.from.getRange().start.line : model.stages[0]?.from.getRange().start.line ?? targetLine;
-  const next = model.stages.find((s) => s.from.getRange().start.line > Math.max(start, targetLine));
+  const next = firstStageAfter(model, Math.max(start, targetLine));
   return next ? next.from.getRange().start.line - 1 : model.index.lineCount - 1;
+}
+
+/** The first stage whose FROM starts after `line` (stages are in document order: binary search). */
+function firstStageAfter(model: DockerfileModel, line: number): Stage | undefined {
+  const stages = model.stages;
+  let low = 0;
+  let high = stages.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (stages[mid].from.getRange().start.line <= line) low = mid + 1;
+    else high = mid;
+  }
+  return stages[low];
 }
 
 // BuildKit's parser directives: only at the very top, before any comment, blank line or instruction.

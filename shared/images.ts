@@ -4,6 +4,8 @@
 // rather than a special case in a rule. Matching is on the image reference text only, so a table entry
 // is a promise about what the publisher ships; keep entries to images whose behaviour is documented.
 
+import { memoByKey } from './memo';
+
 /** A parsed image reference: `[registry/]repository[:tag][@digest]`. */
 export interface ImageRef {
   /** The reference as given (quotes removed). */
@@ -143,11 +145,17 @@ const FAMILIES: ReadonlyArray<ImageMatcher & { family: ImageFamily }> = [
   ].map((image) => ({ family: 'debian-like' as const, image })),
 ];
 
+// The tables are scanned with glob patterns; rules ask about the same few images again and again, so each
+// answer is kept per reference. The key holds every field that `matches` and `tagStability` read.
+const refKey = (ref: ImageRef): string => `${ref.registry}\n${ref.repository}\n${ref.tag ?? '\u0000'}\n${ref.digest ?? '\u0000'}`;
+
+const familyOfRef = memoByKey(refKey, (ref: ImageRef): ImageFamily => FAMILIES.find((f) => matches(ref, f))?.family ?? 'unknown');
+
 /** The distribution family of an image, from its reference only. */
 export function imageFamily(reference: string | ImageRef | null): ImageFamily {
   const ref = typeof reference === 'string' ? parseImageRef(reference) : reference;
   if (!ref) return 'unknown';
-  return FAMILIES.find((f) => matches(ref, f))?.family ?? 'unknown';
+  return familyOfRef(ref);
 }
 
 export function isWindowsImage(reference: string | ImageRef | null): boolean {
@@ -181,12 +189,15 @@ const NON_ROOT_IMAGES: ReadonlyArray<ImageMatcher & { user: string; note: string
 /** The non-root account an image already runs as, or null when it runs as root or is not known. */
 export function defaultNonRootUser(reference: string | ImageRef | null): string | null {
   const ref = typeof reference === 'string' ? parseImageRef(reference) : reference;
-  if (!ref) return null;
+  return ref ? defaultNonRootUserOfRef(ref) : null;
+}
+
+const defaultNonRootUserOfRef = memoByKey(refKey, (ref: ImageRef): string | null => {
   // Windows variants of Linux-first images (`jenkins/jenkins:*-windowsservercore-*`) do not inherit their
   // Linux user: there only the Windows account matters.
   const windows = imageFamily(ref) === 'windows';
   return NON_ROOT_IMAGES.find((m) => (!windows || m.user === 'ContainerUser') && matches(ref, m))?.user ?? null;
-}
+});
 
 /** True when the image is known to set a non-root USER itself. */
 export function runsAsNonRoot(reference: string | ImageRef | null): boolean {
@@ -227,7 +238,10 @@ const FAMILY_USERS: Partial<Record<ImageFamily, string>> = {
  */
 export function shippedNonRootUser(reference: string | ImageRef | null): string | null {
   const ref = typeof reference === 'string' ? parseImageRef(reference) : reference;
-  if (!ref) return null;
+  return ref ? shippedNonRootUserOfRef(ref) : null;
+}
+
+const shippedNonRootUserOfRef = memoByKey(refKey, (ref: ImageRef): string | null => {
   const own = defaultNonRootUser(ref);
   if (own) return own;
   if (imageFamily(ref) !== 'windows') {
@@ -235,7 +249,7 @@ export function shippedNonRootUser(reference: string | ImageRef | null): string 
     if (shipped) return shipped.user;
   }
   return FAMILY_USERS[imageFamily(ref)] ?? null;
-}
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Tags: how firmly a tag pins the image (image-tag, image-floating-tag, image-minimal)
@@ -330,6 +344,10 @@ function isWindowsBase(ref: ImageRef): boolean {
 
 /** How firmly the reference's tag pins the image; see {@link TagStability}. */
 export function tagStability(ref: ImageRef): TagStability {
+  return tagStabilityOfRef(ref);
+}
+
+const tagStabilityOfRef = memoByKey(refKey, (ref: ImageRef): TagStability => {
   if (ref.digest) return { kind: 'pinned' };
   const tag = (ref.tag ?? 'latest').toLowerCase();
   if (tag === 'latest') return { kind: 'latest' };
@@ -358,7 +376,7 @@ export function tagStability(ref: ImageRef): TagStability {
     if (versioning.codenames === 'moving') return { kind: 'codename', codename: parts[0] };
   }
   return versioning.versionless ? { kind: 'versionless' } : { kind: 'unknown' };
-}
+});
 
 /** True when the tag lets the image change under the same reference (anything but pinned or unknown). */
 export function isMovingTag(ref: ImageRef): boolean {

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run } from 'dockerfile-ast';
 import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
+import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { clearParseCache, parseCount, parseShell } from '../shared/shell/parser';
 import { LineIndex } from '../shared/textDocument';
 import type { Finding, LintOptions } from '../shared/types';
@@ -154,6 +155,75 @@ describe('cached RUNs still see their context', () => {
         assert.equal(summary(lint(text, OPTIONS)), warm[i]);
       });
     }), { numRuns: 80 });
+  });
+
+  // Commands, scripts and image references are read once and the readings kept (shared/memo.ts): downloads,
+  // installs, assignments, written texts, package-manager calls, image families. The same RUNs under other
+  // base images, ARGs, users and shells must still give what a cold lint gives.
+  it('gives the same findings with readings of RUNs and images kept from other documents', () => {
+    const tag = fresh();
+    const lines = [
+      'FROM debian:12', 'FROM alpine:3.20 AS build', 'FROM build', 'FROM node:20', 'FROM gcr.io/distroless/static:nonroot',
+      'FROM ${BASE}', 'FROM mcr.microsoft.com/dotnet/sdk:8.0', 'FROM python:3.12-slim@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      'ARG BASE=ubuntu:24.04', 'ARG BASE=mcr.microsoft.com/windows/servercore:ltsc2022', 'ARG URL=http://example.com/a.tgz',
+      'ARG URL=https://example.com/a.tgz', 'ARG VERIFY=0', 'ENV NODE_TLS_REJECT_UNAUTHORIZED=${VERIFY}', 'USER root', 'USER 1000',
+      'SHELL ["pwsh", "-c"]', '# dockerfile-seguro ignore=pin-apt,plain-http',
+      `RUN curl -fsSLk "$URL" -o /tmp/${tag}.tgz && tar xzf /tmp/${tag}.tgz`,
+      `RUN wget -q http://example.com/${tag}.sh -O- | sh`,
+      `RUN curl -fsSL https://example.com/${tag}.tgz -o a.tgz && echo "abc  a.tgz" | sha256sum -c - && tar xzf a.tgz`,
+      `RUN sudo apt-get update && apt-get install -y curl ${tag} && apt-get upgrade -y`,
+      `RUN apk add --no-cache --allow-untrusted ${tag} && pip install --trusted-host pypi.org ${tag}`,
+      `RUN export NODE_TLS_REJECT_UNAUTHORIZED=0 && npm install -g ${tag} && echo "strict-ssl=false" >> ~/.npmrc`,
+      `RUN PYTHONHTTPSVERIFY=$VERIFY python3 -m pip install ${tag}==1.0 && useradd -m app${tag}`,
+      `RUN sh -c 'apt-get install -y ${tag}' && rm -rf /var/lib/apt/lists/*`,
+      `RUN chmod 777 /srv/${tag} && go install example.com/${tag}@latest && gem install ${tag}`,
+    ];
+    const doc = fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 12 }).map((ls) => ls.join('\n') + '\n');
+    fc.assert(fc.property(fc.array(doc, { minLength: 2, maxLength: 5 }), (versions) => {
+      const warm = versions.map((text) => summary(lint(text, OPTIONS)));
+      versions.forEach((text, i) => {
+        clearCaches();
+        assert.equal(summary(lint(text, OPTIONS)), warm[i]);
+      });
+    }), { numRuns: 80 });
+  });
+});
+
+describe('ignore comments', () => {
+  // The engine finds what each comment silences with one sweep over findings and comments sorted by line;
+  // this is the direct reading: every finding against every comment.
+  it('silence the findings and report the entries a direct reading gives (generated files)', () => {
+    const lines = [
+      'FROM debian:12', 'FROM alpine:3.20 AS b', 'RUN apt-get install -y curl', 'RUN curl -k http://example.com/a | sh',
+      'RUN apk add git \\', '    && chmod 777 /app', 'USER root', 'COPY . /app',
+      '# dockerfile-seguro ignore=pin-apt', '# dockerfile-seguro ignore=plain-http,pipe-to-shell', '# dockerfile-seguro ignore-stage=pin-apk',
+      '# dockerfile-seguro ignore-file=tls-verification-disabled', '# dockerfile-seguro ignore=unused-ignore,no-such-rule',
+      '# dockerfile-seguro ignore=world-writable', '# dockerfile-seguro ignore-stage=user-root,pin-apt', '# hadolint ignore=DL3008',
+      '# dockerfile-seguro ignore=',
+    ];
+    const doc = fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 16 }).map((ls) => ls.join('\n') + '\n');
+    fc.assert(fc.property(doc, (text) => {
+      // The same lines with the comments made plain (same length): the findings before any silencing.
+      const plain = text.replace(/dockerfile-seguro ignore/g, 'dockerfile-segurX ignore').replace(/hadolint ignore/g, 'hadolinX ignore');
+      const directives = parseIgnoreDirectives(new DockerfileModel(text));
+      const used = new Set<IgnoreEntry>();
+      const silenced = (ruleId: string, line: number) => {
+        let hit = false;
+        for (const d of directives) {
+          if (line < d.fromLine || line > d.toLine) continue;
+          for (const e of d.entries) if (e.ruleIds.includes(ruleId)) { used.add(e); hit = true; }
+        }
+        return hit;
+      };
+      const kept = lint(plain, OPTIONS).filter((f) => !silenced(f.ruleId, f.range.start.line));
+      const findings = lint(text, OPTIONS);
+      assert.equal(summary(findings.filter((f) => f.ruleId !== 'unused-ignore')), summary(kept));
+      // Entries of our comments that silenced nothing, less those that an ignore comment silences in turn.
+      const unused = directives.filter((d) => d.source === 'dockerfile-seguro')
+        .flatMap((d) => (d.entries.length ? d.entries.filter((e) => e.text !== 'unused-ignore' && !used.has(e)).map((e) => e.range) : [d.range]))
+        .filter((range) => !silenced('unused-ignore', range.start.line));
+      assert.deepEqual(findings.filter((f) => f.ruleId === 'unused-ignore').map((f) => f.range), unused);
+    }), { numRuns: 150 });
   });
 });
 
@@ -318,6 +388,22 @@ describe('shortcuts around dockerfile-ast', () => {
       assert.deepEqual(commentsByImage(model.ast), commentsByImage(plain));
       assert.deepEqual(argumentsOf(model.instructions), argumentsOf(plain.getInstructions()));
     }), { numRuns: 200 });
+  });
+
+  it('give the heredocs dockerfile-ast gives, in a new array on each call', { skip: noCorpus }, () => {
+    const heredocs = (i: Instruction) => {
+      try {
+        return (i as Run).getHeredocs().map((h) => [h.getName(), h.getStartRange(), h.getContentRange(), h.getDelimiterRange()]);
+      } catch {
+        return []; // dockerfile-ast throws on some continuations; the model reads such an instruction as having none
+      }
+    };
+    for (const { text } of corpus.filter((f) => f.text.includes('<<'))) {
+      const model = new DockerfileModel(text);
+      const plain = DockerfileParser.parse(text).getInstructions();
+      assert.deepEqual(model.instructions.map(heredocs), plain.map(heredocs));
+      for (const i of model.instructions) assert.notEqual((i as Run).getHeredocs(), (i as Run).getHeredocs());
+    }
   });
 
   it('hand out fresh FROM ranges, which dockerfile-ast mutates', () => {

@@ -12,10 +12,11 @@
 // Fix (quickfix): insert ` --no-install-recommends` right after the `install` word.
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileModel, RunShell, Stage } from '../dockerfile';
+import { memoByObject } from '../memo';
 import type { Rule } from '../rule';
 import { packageManagerCall, type PackageManagerCall } from '../shell/commands';
 import { insertAfterWord } from '../shell/edits';
-import type { ShellCommand, ShellWord } from '../shell/parser';
+import type { ShellCommand, ShellScript, ShellWord } from '../shell/parser';
 
 // Per model, key and stage: the line of the stage's first instruction that passes a test (Infinity when
 // none does). Files with thousands of RUNs ask about every install, so answers come from this cache.
@@ -68,12 +69,16 @@ function wordValues(commands: readonly ShellCommand[]): string[] {
     .flatMap((c) => [c.name, ...c.args]).map((w) => w.value).filter((v): v is string => v !== null);
 }
 
+/** wordValues of a whole RUN, once per parsed script (shared between lints). */
+const scriptWordValues = memoByObject((script: ShellScript): string[] => wordValues(script.commands));
+
 /** Text that an instruction writes: the words of a RUN's commands and the bodies of RUN/COPY/ADD heredocs. */
 function writtenTexts(model: DockerfileModel, instruction: Instruction): string[] {
   const keyword = instruction.getKeyword();
   if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') return [];
   const texts = heredocBodies(model, instruction);
-  if (keyword === 'RUN') texts.push(...wordValues(model.shellOf(instruction)?.script.commands ?? []));
+  const shell = keyword === 'RUN' ? model.shellOf(instruction) : null;
+  if (shell) texts.push(...scriptWordValues(shell.script));
   return texts;
 }
 

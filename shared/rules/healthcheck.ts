@@ -237,7 +237,13 @@ function fromRange(model: DockerfileModel, stage: Stage): Range {
   const from = stage.from;
   const start = from.getRange().start;
   let end = from.getBuildStageRange()?.end ?? from.getImageRange()?.end ?? from.getInstructionRange().end;
-  if (end.line !== start.line) end = { line: start.line, character: model.index.lineText(start.line).replace(/[\s\\`]+$/, '').length };
+  if (end.line !== start.line) {
+    // (trimmed with a loop: /[\s\\`]+$/ retries from every blank of a long run, quadratic)
+    const text = model.index.lineText(start.line);
+    let cut = text.length;
+    while (cut > 0 && /[\s\\`]/.test(text[cut - 1])) cut--;
+    end = { line: start.line, character: cut };
+  }
   return { start, end };
 }
 

@@ -50,6 +50,18 @@ function usersOf(stage: Stage): Instruction[] {
   return users;
 }
 
+/** The last of `users` (in document order) that starts before `line`, by binary search. */
+function lastUserBefore(users: Instruction[], line: number): Instruction | undefined {
+  let low = 0;
+  let high = users.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (users[mid].getRange().start.line < line) low = mid + 1;
+    else high = mid;
+  }
+  return users[low - 1];
+}
+
 /** The user in effect at `instruction`: the last USER before it in its stage, then in the stages it builds on. */
 export function userAt(model: DockerfileModel, stage: Stage, instruction: Instruction): RunUser {
   const windows = familyOf(model, stage) === 'windows';
@@ -57,8 +69,8 @@ export function userAt(model: DockerfileModel, stage: Stage, instruction: Instru
   const line = instruction.getRange().start.line;
   for (let s: Stage | null = stage; s && !seen.has(s); s = s.parent) {
     seen.add(s);
-    const users = usersOf(s).filter((u) => s !== stage || u.getRange().start.line < line);
-    const last = users[users.length - 1];
+    const users = usersOf(s);
+    const last = s === stage ? lastUserBefore(users, line) : users[users.length - 1];
     if (!last) continue;
     const value = userValue(model, last);
     const written = model.index.textIn(last.getArgumentsRange() ?? last.getInstructionRange()).trim();

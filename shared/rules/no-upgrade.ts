@@ -44,16 +44,85 @@ export function toolWord(call: PackageManagerCall): ShellWord {
   return call.firstArg > 0 ? call.command.args[call.firstArg - 1] : call.command.name;
 }
 
-/** Stages that build on `stage` (FROM stage), directly or not. */
-function descendants(model: DockerfileModel, stage: Stage): Stage[] {
-  return model.stages.filter((s) => {
-    const seen = new Set<Stage>();
-    for (let p = s.parent; p && !seen.has(p); p = p.parent) {
-      if (p === stage) return true;
-      seen.add(p);
+/**
+ * What the RUNs of each stage do with a family's index, indexed once per lint (a file can chain thousands
+ * of stages and upgrades): for each instruction of a stage, whether the first RUN from it on that touches
+ * the index uses it (true), refreshes it (false), or none does (null); and the stages built on each stage.
+ */
+class IndexUse {
+  private readonly children = new Map<Stage, Stage[]>();
+  private readonly fromHere = new Map<string, Map<Stage, Array<boolean | null>>>();
+  private readonly position = new Map<Instruction, number>();
+  private readonly belowUses = new Map<string, Map<Stage, boolean>>();
+
+  constructor(private readonly model: DockerfileModel) {
+    for (const stage of model.stages) {
+      stage.instructions.forEach((instruction, i) => this.position.set(instruction, i));
+      if (stage.parent) {
+        const list = this.children.get(stage.parent);
+        if (list) list.push(stage);
+        else this.children.set(stage.parent, [stage]);
+      }
     }
-    return false;
-  });
+  }
+
+  /** The first RUN from `index` on (in the stage) that uses or refreshes the family's index: true, false, or null. */
+  firstUse(stage: Stage, family: string, index: number): boolean | null {
+    let byStage = this.fromHere.get(family);
+    if (!byStage) this.fromHere.set(family, (byStage = new Map()));
+    let decisions = byStage.get(stage);
+    if (!decisions) {
+      decisions = new Array<boolean | null>(stage.instructions.length + 1).fill(null);
+      for (let i = stage.instructions.length - 1; i >= 0; i--) decisions[i] = this.runUse(stage.instructions[i], family) ?? decisions[i + 1];
+      byStage.set(stage, decisions);
+    }
+    return decisions[Math.min(index, stage.instructions.length)];
+  }
+
+  /** First use after `instruction` in its stage. */
+  firstUseAfter(stage: Stage, family: string, instruction: Instruction): boolean | null {
+    return this.firstUse(stage, family, (this.position.get(instruction) ?? -1) + 1);
+  }
+
+  /** A stage built on `stage` (directly or not) uses the index before refreshing it. */
+  usedBelow(stage: Stage, family: string): boolean {
+    let byStage = this.belowUses.get(family);
+    if (!byStage) {
+      byStage = new Map();
+      // A parent is always an earlier stage: from the last stage backwards, children are known first.
+      for (let i = this.model.stages.length - 1; i >= 0; i--) {
+        const s = this.model.stages[i];
+        const children = this.children.get(s) ?? [];
+        byStage.set(s, children.some((child) => this.firstUse(child, family, 0) === true || byStage!.get(child) === true));
+      }
+      this.belowUses.set(family, byStage);
+    }
+    return byStage.get(stage) ?? false;
+  }
+
+  private runUse(run: Instruction, family: string): boolean | null {
+    if (run.getKeyword() !== 'RUN') return null;
+    const shell = this.model.shellOf(run);
+    if (!shell) return true;
+    for (const command of shell.script.commands) {
+      const other = packageManagerCall(command);
+      if (other && managerFamily(other.manager) === family) {
+        if (isIndexRefresh(other)) return false;
+        if (consumesIndex(other) && needsLocalIndex(other)) return true;
+      } else if (runsOpaqueCode(command)) {
+        return true;
+      }
+    }
+    return null;
+  }
+}
+
+const indexUses = new WeakMap<DockerfileModel, IndexUse>();
+
+function indexUseOf(model: DockerfileModel): IndexUse {
+  let use = indexUses.get(model);
+  if (!use) indexUses.set(model, (use = new IndexUse(model)));
+  return use;
 }
 
 /**
@@ -72,27 +141,10 @@ function needsLocalIndex(call: PackageManagerCall): boolean {
  */
 function laterRunNeedsIndex(model: DockerfileModel, stage: Stage, instruction: Instruction, call: PackageManagerCall): boolean {
   const family = managerFamily(call.manager);
-  // True: a RUN uses the index first; false: one refreshes it first; null: neither happens.
-  const firstUse = (instructions: readonly Instruction[]): boolean | null => {
-    for (const run of instructions) {
-      if (run.getKeyword() !== 'RUN') continue;
-      const shell = model.shellOf(run);
-      if (!shell) return true;
-      for (const command of shell.script.commands) {
-        const other = packageManagerCall(command);
-        if (other && managerFamily(other.manager) === family) {
-          if (isIndexRefresh(other)) return false;
-          if (consumesIndex(other) && needsLocalIndex(other)) return true;
-        } else if (runsOpaqueCode(command)) {
-          return true;
-        }
-      }
-    }
-    return null;
-  };
-  const own = firstUse(stage.instructions.slice(stage.instructions.indexOf(instruction) + 1));
+  const use = indexUseOf(model);
+  const own = use.firstUseAfter(stage, family, instruction);
   if (own !== null) return own; // a refresh later in the stage also serves the stages built on it
-  return descendants(model, stage).some((s) => firstUse(s.instructions) === true);
+  return use.usedBelow(stage, family);
 }
 
 /**

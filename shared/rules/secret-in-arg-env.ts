@@ -161,8 +161,39 @@ function deleteInstruction(model: DockerfileModel, instruction: Instruction): Te
   return { range: model.rangeOf(start, end), newText: '' };
 }
 
-function usesVariable(instruction: Instruction, name: string): boolean {
-  return instruction.getVariables().some((v) => v.getName() === name);
+/**
+ * Per stage, where each name is declared (ARG/ENV) and used (`$name`), by position in the stage, built once
+ * per lint when a fix needs it: a stage can declare many secrets, each looking at the rest of the stage.
+ */
+interface StageNames {
+  declared: Map<string, number[]>;
+  used: Map<string, number[]>;
+  /** RUN instructions from each position to the end of the stage. */
+  runsFrom: number[];
+  position: Map<Instruction, number>;
+}
+
+const stageNames = new WeakMap<Stage, StageNames>();
+
+function namesOf(stage: Stage): StageNames {
+  let names = stageNames.get(stage);
+  if (names) return names;
+  const add = (map: Map<string, number[]>, name: string, i: number) => {
+    const list = map.get(name);
+    if (!list) map.set(name, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  names = { declared: new Map(), used: new Map(), runsFrom: new Array<number>(stage.instructions.length + 1).fill(0), position: new Map() };
+  stage.instructions.forEach((instruction, i) => {
+    names!.position.set(instruction, i);
+    for (const property of propertiesOf(instruction)) add(names!.declared, property.getName(), i);
+    for (const variable of instruction.getVariables()) add(names!.used, variable.getName(), i);
+  });
+  for (let i = stage.instructions.length - 1; i >= 0; i--) {
+    names.runsFrom[i] = names.runsFrom[i + 1] + (stage.instructions[i].getKeyword() === 'RUN' ? 1 : 0);
+  }
+  stageNames.set(stage, names);
+  return names;
 }
 
 function mountFix(model: DockerfileModel, declared: Declared): { fix: LocalizedFix | null; pinned: boolean } {
@@ -174,19 +205,18 @@ function mountFix(model: DockerfileModel, declared: Declared): { fix: LocalizedF
   }
   // A global ARG of the same name gives this one a default.
   if (model.ast.getInitialARGs().some((a) => a.getProperty()?.getName() === name)) return { fix: null, pinned: false };
-  const after = stage.instructions.slice(stage.instructions.indexOf(instruction) + 1);
+  const names = namesOf(stage);
+  const from = (names.position.get(instruction) ?? -1) + 1; // the instructions after this one
+  const declaredAt = names.declared.get(name) ?? [];
+  if (declaredAt.length && declaredAt[declaredAt.length - 1] >= from) return { fix: null, pinned: false }; // redeclared
   const runs: Instruction[] = [];
-  let otherRuns = 0;
-  for (const other of after) {
-    if (propertiesOf(other).some((p) => p.getName() === name)) return { fix: null, pinned: false }; // redeclared
-    const keyword = other.getKeyword();
-    if (usesVariable(other, name)) {
-      if (keyword !== 'RUN') return { fix: null, pinned: false };
-      runs.push(other);
-    } else if (keyword === 'RUN') {
-      otherRuns++;
-    }
+  for (const i of names.used.get(name) ?? []) {
+    if (i < from) continue;
+    const other = stage.instructions[i];
+    if (other.getKeyword() !== 'RUN') return { fix: null, pinned: false };
+    runs.push(other);
   }
+  const otherRuns = names.runsFrom[from] - runs.length;
   if (!runs.length) return { fix: null, pinned: false };
   // A shell-form RUN of a non-POSIX shell (PowerShell, cmd) reads variables its own way: leave it alone.
   const execForm = (run: Instruction) => {

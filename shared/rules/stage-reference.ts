@@ -85,7 +85,50 @@ function referencesOf(model: DockerfileModel, instruction: Instruction): Referen
   return out;
 }
 
-function checkReference(model: DockerfileModel, stage: Stage, ref: Reference): Localized | null {
+/** Stages by name, built once per lint: references are checked without scanning every stage each time. */
+class StageNames {
+  /** Stages having each name, in document order. */
+  private readonly byName = new Map<string, Stage[]>();
+  /** Names of the named stages, in document order. */
+  readonly names: string[] = [];
+  private readonly typos = new Map<string, string | null>();
+
+  constructor(stages: readonly Stage[]) {
+    for (const stage of stages) {
+      if (!stage.name) continue;
+      this.names.push(stage.name);
+      const list = this.byName.get(stage.name);
+      if (list) list.push(stage);
+      else this.byName.set(stage.name, [stage]);
+    }
+  }
+
+  first(name: string): Stage | undefined {
+    return this.byName.get(name)?.[0];
+  }
+
+  /** The first stage named `name` after the stage at `index`. */
+  firstAfter(name: string, index: number): Stage | undefined {
+    const list = this.byName.get(name);
+    if (!list) return undefined;
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (list[mid].index <= index) low = mid + 1;
+      else high = mid;
+    }
+    return list[low];
+  }
+
+  typoOf(value: string): string | null {
+    let typo = this.typos.get(value);
+    if (typo === undefined) this.typos.set(value, (typo = likelyTypoOf(value, this.names)));
+    return typo;
+  }
+}
+
+function checkReference(model: DockerfileModel, stage: Stage, ref: Reference, stages: StageNames): Localized | null {
   const value = ref.value.trim();
   if (!value) return null;
   const what = ref.kind === 'copy' ? `\`--from=${value}\`` : `\`--mount=...,from=${value}\``;
@@ -111,7 +154,7 @@ function checkReference(model: DockerfileModel, stage: Stage, ref: Reference): L
   }
   if (IMAGE_LIKE.test(value)) return null;
   const lower = value.toLowerCase();
-  const named = model.stages.find((s) => s.name === lower);
+  const named = stages.first(lower);
   if (named) {
     if (named.index < stage.index) return null;
     if (named === stage) {
@@ -125,10 +168,9 @@ function checkReference(model: DockerfileModel, stage: Stage, ref: Reference): L
       es: `La etapa \`${value}\` se define después de esta instrucción: el builder clásico lo rechaza y el orden oculta la dependencia. Mueve esa etapa antes que esta.`,
     };
   }
-  const earlier = model.stages.filter((s) => s.index < stage.index && s.name).map((s) => s.name!);
-  const typo = likelyTypoOf(value, model.stages.filter((s) => s.name).map((s) => s.name!));
+  const typo = stages.typoOf(value);
   if (!typo) return null;
-  const hint = earlier.includes(typo)
+  const hint = stages.first(typo)!.index < stage.index
     ? { en: `did you mean stage \`${typo}\`?`, es: `¿querías decir la etapa \`${typo}\`?` }
     : { en: `it looks like a typo of stage \`${typo}\`.`, es: `parece una errata de la etapa \`${typo}\`.` };
   return {
@@ -159,6 +201,7 @@ export const stageReference: Rule = {
   },
   check({ model, report }) {
     const seen = new Map<string, Stage>();
+    const stages = new StageNames(model.stages);
     for (const stage of model.stages) {
       // Stage names.
       const written = stage.from.getBuildStage();
@@ -198,7 +241,7 @@ export const stageReference: Rule = {
       const image = stage.image;
       const imageRange = stage.from.getImageRange();
       if (image && imageRange && !stage.parent && !IMAGE_LIKE.test(image)) {
-        const later = model.stages.find((s) => s.index > stage.index && s.name === image.toLowerCase());
+        const later = stages.firstAfter(image.toLowerCase(), stage.index);
         if (later) {
           report({
             range: imageRange,
@@ -213,7 +256,7 @@ export const stageReference: Rule = {
       // COPY --from and RUN --mount from=.
       for (const instruction of stage.instructions) {
         for (const ref of referencesOf(model, instruction)) {
-          const message = checkReference(model, stage, ref);
+          const message = checkReference(model, stage, ref, stages);
           if (message) report({ range: ref.range, message });
         }
       }

@@ -220,14 +220,42 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
   }
 }
 
-function envFix(model: DockerfileModel, instruction: Instruction, property: Property, rule: EnvRule): Hit['fix'] {
+/**
+ * Whether `$name` or `${name` appears in the text with the span [start, end) cut out, as a search of that
+ * cut text would find it. The mentions of each name are found once per lint (a file may set the variable in
+ * thousands of ENVs); only a mention across the cut needs a look at the text around it.
+ */
+class Mentions {
+  private readonly found = new Map<string, { pattern: RegExp; spans: Array<[number, number]> }>();
+
+  constructor(private readonly text: string) {}
+
+  outside(name: string, start: number, end: number): boolean {
+    let known = this.found.get(name);
+    if (!known) {
+      const pattern = new RegExp(`\\$\\{?${name.replace(/[$^\\.*+?()[\]{}|]/g, '\\$&')}\\b`, 'g');
+      const spans: Array<[number, number]> = [];
+      for (const m of this.text.matchAll(pattern)) spans.push([m.index, m.index + m[0].length]);
+      this.found.set(name, (known = { pattern, spans }));
+    }
+    const { pattern, spans } = known;
+    // A mention ends with the name: `\b` looks at the next character, which must lie on the same side.
+    if (spans.length && (spans[0][1] < start || spans[spans.length - 1][0] >= end)) return true;
+    // Around the cut: a mention starting before it that the cut text may join or end differently.
+    const before = this.text.slice(Math.max(0, start - name.length - 2), start);
+    const around = before + this.text.slice(end, end + name.length + 3);
+    pattern.lastIndex = 0;
+    for (const m of around.matchAll(pattern)) if (m.index < before.length) return true;
+    return false;
+  }
+}
+
+function envFix(model: DockerfileModel, instruction: Instruction, property: Property, rule: EnvRule, mentions: Mentions): Hit['fix'] {
   const title = { en: `Remove ENV ${property.getName()}`, es: `Quitar ENV ${property.getName()}` };
   const properties = (instruction as unknown as { getProperties(): Property[] }).getProperties();
   if (instruction.getKeyword() !== 'ENV' || !rule.removable || properties.length !== 1) return { title, edit: null };
-  const name = property.getName().replace(/[$^\\.*+?()[\]{}|]/g, '\\$&');
   const range = instruction.getRange();
-  const outside = model.text.slice(0, model.offsetAt(range.start)) + model.text.slice(model.offsetAt(range.end));
-  if (new RegExp(`\\$\\{?${name}\\b`).test(outside)) return { title, edit: null };
+  if (mentions.outside(property.getName(), model.offsetAt(range.start), model.offsetAt(range.end))) return { title, edit: null };
   return { title, edit: deleteInstruction(model, instruction) };
 }
 
@@ -253,6 +281,7 @@ export const tlsVerificationDisabled: Rule = {
   },
   check({ model, report }) {
     const hits: Hit[] = [];
+    const mentions = new Mentions(model.text);
     for (const instruction of model.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === 'ENV' || keyword === 'ARG') {
@@ -263,7 +292,7 @@ export const tlsVerificationDisabled: Rule = {
           if (!rule || raw === null) continue;
           const value = model.expand(raw, instruction.getRange().start.line);
           if (value === null || !rule.disables(value)) continue;
-          hits.push({ range: property.getRange(), what: `${property.getName()}=${value}`, fix: envFix(model, instruction, property, rule) });
+          hits.push({ range: property.getRange(), what: `${property.getName()}=${value}`, fix: envFix(model, instruction, property, rule, mentions) });
         }
         continue;
       }

@@ -1,5 +1,6 @@
 // Reading commands the way the shell would run them: through wrappers (sudo, env, ...) and into
 // package-manager subcommands, with each tool's options that take a value.
+import { memoByObject } from '../memo';
 import type { ShellCommand, ShellWord } from './parser';
 
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper';
@@ -54,6 +55,11 @@ const VALUE_OPTIONS: Record<PackageManager, ReadonlySet<string>> = {
  * Returns the program's name word and the index of its first argument in `command.args`.
  */
 export function unwrapCommand(command: ShellCommand): { name: ShellWord; firstArg: number } | null {
+  return unwrapOnce(command);
+}
+
+// Every rule asks for most commands: read each parsed command once (they are shared between lints).
+const unwrapOnce = memoByObject((command: ShellCommand): { name: ShellWord; firstArg: number } | null => {
   let name: ShellWord = command.name;
   let i = 0;
   for (let depth = 0; depth < 8; depth++) {
@@ -87,7 +93,7 @@ export function unwrapCommand(command: ShellCommand): { name: ShellWord; firstAr
     i++;
   }
   return null;
-}
+});
 
 /** The program's base name: `/usr/bin/apt-get` → `apt-get`. */
 export function basename(value: string | null): string | null {
@@ -97,6 +103,10 @@ export function basename(value: string | null): string | null {
 }
 
 export function packageManagerCall(command: ShellCommand): PackageManagerCall | null {
+  return packageManagerCallOnce(command);
+}
+
+const packageManagerCallOnce = memoByObject((command: ShellCommand): PackageManagerCall | null => {
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   const tool = basename(unwrapped.name.value)!;
@@ -128,7 +138,7 @@ export function packageManagerCall(command: ShellCommand): PackageManagerCall | 
     command,
     firstArg: unwrapped.firstArg,
   };
-}
+});
 
 /** Refreshes the package index and nothing else. */
 export function isIndexRefresh(call: PackageManagerCall): boolean {
@@ -246,6 +256,10 @@ const PYTHON = /^python(\d+(\.\d+)*)?$/;
 
 /** `pip install x`, `pip3 --no-cache-dir install x`, `python3 -m pip install x`, through wrappers such as sudo. */
 export function pipCall(command: ShellCommand): PipCall | null {
+  return pipCallOnce(command);
+}
+
+const pipCallOnce = memoByObject((command: ShellCommand): PipCall | null => {
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   const program = basename(unwrapped.name.value)!;
@@ -288,7 +302,7 @@ export function pipCall(command: ShellCommand): PipCall | null {
     operands,
     command,
   };
-}
+});
 
 /**
  * The paths an `rm` command removes (through wrappers), as written after quote removal; paths only known
@@ -313,7 +327,7 @@ export function removedPaths(command: ShellCommand): string[] | null {
  * folder `folder` or removes it: the folder itself, a parent, or every entry of one of them.
  */
 export function removesFolder(path: string, folder: string): boolean {
-  const clean = (p: string) => p.replace(/\/+$/, '');
+  const clean = (p: string) => p.replace(/(?<!\/)\/+$/, '');
   const target = clean(folder);
   const p = clean(path.replace(/\/\*+$/, ''));
   if (/[*?[]/.test(p)) {

@@ -12,8 +12,34 @@
 import type { Add, Instruction } from 'dockerfile-ast';
 import type { DockerfileModel, RunShell, Stage } from '../dockerfile';
 import type { Range, TextEdit } from '../types';
+import { memoByObject } from '../memo';
 import { basename, unwrapCommand } from './commands';
 import type { ShellCommand, ShellWord } from './parser';
+
+// What is read from a RUN's script depends only on the script and its source, which the RUN cache keeps
+// together (one parsed script per source text): results are kept per script, or per command of a script,
+// and offsets in them stay relative to the source. Several rules read the same RUNs.
+
+function memoByScript<V>(compute: (shell: RunShell) => V): (shell: RunShell) => V {
+  const cache = new WeakMap<object, V>();
+  return (shell: RunShell): V => {
+    if (cache.has(shell.script)) return cache.get(shell.script)!;
+    const value = compute(shell);
+    cache.set(shell.script, value);
+    return value;
+  };
+}
+
+/** For functions of a command and the RUN it belongs to (callers always pass the command's own RUN). */
+function memoByCommand<V>(compute: (shell: RunShell, command: ShellCommand) => V): (shell: RunShell, command: ShellCommand) => V {
+  const cache = new WeakMap<ShellCommand, V>();
+  return (shell: RunShell, command: ShellCommand): V => {
+    if (cache.has(command)) return cache.get(command)!;
+    const value = compute(shell, command);
+    cache.set(command, value);
+    return value;
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------
 // A tokenizer for the text between commands
@@ -166,6 +192,10 @@ export interface ProgramCall {
 
 /** The program a command runs and its arguments, through sudo/env/xargs and `python -m <module>`. */
 export function programCall(command: ShellCommand): ProgramCall | null {
+  return programCallOnce(command);
+}
+
+const programCallOnce = memoByObject((command: ShellCommand): ProgramCall | null => {
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   const program = basename(unwrapped.name.value);
@@ -178,7 +208,7 @@ export function programCall(command: ShellCommand): ProgramCall | null {
     }
   }
   return { program, name: unwrapped.name, args };
-}
+});
 
 export interface OptionSpec {
   /** Short option letters that take a value (`o` for `-o file`). */
@@ -328,6 +358,11 @@ function isStdout(file: string | null): boolean {
 
 /** Reads a curl or wget call (also through sudo/env); null for any other command. */
 export function transferOf(command: ShellCommand): Transfer | null {
+  return transferOnce(command);
+}
+
+// Read once per parsed command: several rules look at every curl/wget of every RUN.
+const transferOnce = memoByObject((command: ShellCommand): Transfer | null => {
   let unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   let program = basename(unwrapped.name.value);
@@ -377,13 +412,13 @@ export function transferOf(command: ShellCommand): Transfer | null {
       const prefix = lastValue(options, '-P', '--directory-prefix');
       for (const url of urls) {
         const name = url.value === null ? null : urlFileName(url.value);
-        files.push(name === null ? null : prefix ? (prefix.value === null ? null : `${prefix.value.replace(/\/+$/, '')}/${name}`) : name);
+        files.push(name === null ? null : prefix ? (prefix.value === null ? null : `${prefix.value.replace(/(?<!\/)\/+$/, '')}/${name}`) : name);
       }
       if (!urls.length) files.push(null); // -i list: names unknown
     }
   }
   return { tool, command, name: unwrapped.name, options, urls, output, files };
-}
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Where a command's standard output goes
@@ -422,6 +457,10 @@ function nextCommandAfter(commands: ShellCommand[], offset: number): ShellComman
 
 /** Redirections right after `command`, then the pipeline it feeds. */
 export function plumbingOf(shell: RunShell, command: ShellCommand): Plumbing {
+  return plumbingOnce(shell, command);
+}
+
+const plumbingOnce = memoByCommand((shell: RunShell, command: ShellCommand): Plumbing => {
   const commands = sortedCommands(shell);
   const result: Plumbing = { stages: [] };
   let current = command;
@@ -451,7 +490,7 @@ export function plumbingOf(shell: RunShell, command: ShellCommand): Plumbing {
     current = next;
   }
   return result;
-}
+});
 
 export type Sink =
   | { kind: 'file'; files: (string | null)[] }
@@ -488,6 +527,10 @@ function isWholeSubstitution(text: string): boolean {
 
 /** Every curl/wget call of a RUN with where its body ends up. */
 export function downloadsIn(shell: RunShell): Download[] {
+  return downloadsOnce(shell);
+}
+
+const downloadsOnce = memoByScript((shell: RunShell): Download[] => {
   const result: Download[] = [];
   for (const command of shell.script.commands) {
     const transfer = transferOf(command);
@@ -527,7 +570,7 @@ export function downloadsIn(shell: RunShell): Download[] {
     result.push({ transfer, sink: holder ? { kind: 'substitution', ...holder } : { kind: 'none' } });
   }
   return result;
-}
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Verification
@@ -537,6 +580,10 @@ const IN_CODE_HASH = /hash_file\s*\(|hashlib\.|Digest::SHA|createHash\s*\(|opens
 
 /** Is `command` a check of a checksum or signature (`sha256sum -c`, `gpg --verify`, `cosign verify-blob`, ...)? */
 export function isVerification(shell: RunShell, command: ShellCommand): boolean {
+  return isVerificationOnce(shell, command);
+}
+
+const isVerificationOnce = memoByCommand((shell: RunShell, command: ShellCommand): boolean => {
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return false;
   const program = basename(unwrapped.name.value);
@@ -574,7 +621,7 @@ export function isVerification(shell: RunShell, command: ShellCommand): boolean 
     default:
       return false;
   }
-}
+});
 
 /** The command's output is captured by `$(...)` or backticks (it is compared, not printed). */
 function substitutionAround(shell: RunShell, command: ShellCommand): boolean {
@@ -585,7 +632,7 @@ function substitutionAround(shell: RunShell, command: ShellCommand): boolean {
     }
   }
   // `[ "$(sha256sum f)" = ... ]` is a test_command, not a command: look at the text right before.
-  const before = shell.source.slice(0, command.start).replace(/\s+$/, '');
+  const before = shell.source.slice(0, command.start).trimEnd();
   return /(\$\(|`)$/.test(before);
 }
 
@@ -596,7 +643,7 @@ const TRUST_DIRS = /^(\/etc\/apt\/(keyrings|trusted\.gpg\.d|sources\.list\.d|pre
 
 /** A checksum/signature/key/certificate file or a package-manager source definition. */
 export function isTrustFile(path: string): boolean {
-  const name = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  const name = path.replace(/(?<!\/)\/+$/, '').split('/').pop() ?? '';
   return TRUST_FILE.test(name) || TRUST_DIRS.test(path);
 }
 
@@ -606,26 +653,30 @@ export function isTrustFile(path: string): boolean {
  */
 export function verifiedNames(runs: Iterable<RunShell>): Set<string> {
   const names = new Set<string>();
+  for (const shell of runs) for (const name of verifiedNamesOf(shell)) names.add(name);
+  return names;
+}
+
+const verifiedNamesOf = memoByScript((shell: RunShell): ReadonlySet<string> => {
+  const names = new Set<string>();
   const add = (text: string) => {
     for (const part of text.split(/[\s"'*=]+/)) {
-      const name = part.replace(/\/+$/, '').split('/').pop();
+      const name = part.replace(/(?<!\/)\/+$/, '').split('/').pop();
       if (name) names.add(name);
     }
   };
-  for (const shell of runs) {
-    const commands = sortedCommands(shell);
-    for (const command of commands) {
-      if (!isVerification(shell, command)) continue;
-      for (const word of command.args) add(word.value ?? word.text);
-      // What feeds it: `echo "$SHA  file" | sha256sum -c -`.
-      for (const other of commands) {
-        if (other.end > command.start) continue;
-        if (plumbingOf(shell, other).stages.includes(command)) for (const word of other.args) add(word.value ?? word.text);
-      }
+  const commands = sortedCommands(shell);
+  for (const command of commands) {
+    if (!isVerification(shell, command)) continue;
+    for (const word of command.args) add(word.value ?? word.text);
+    // What feeds it: `echo "$SHA  file" | sha256sum -c -`.
+    for (const other of commands) {
+      if (other.end > command.start) continue;
+      if (plumbingOf(shell, other).stages.includes(command)) for (const word of other.args) add(word.value ?? word.text);
     }
   }
   return names;
-}
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Environment assignments in RUN
@@ -659,6 +710,10 @@ function assignmentsOfTokens(tokens: Token[], out: Assignment[], seen: Set<numbe
 
 /** `NAME=value cmd` prefixes, `env NAME=value cmd`, and `export NAME=value` / `NAME=value` statements at the top level. */
 export function assignmentsIn(shell: RunShell): Assignment[] {
+  return assignmentsOnce(shell);
+}
+
+const assignmentsOnce = memoByScript((shell: RunShell): Assignment[] => {
   const out: Assignment[] = [];
   const seen = new Set<number>();
   for (const command of shell.script.commands) {
@@ -691,7 +746,7 @@ export function assignmentsIn(shell: RunShell): Assignment[] {
     }
   }
   return out.sort((a, b) => a.start - b.start);
-}
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Text that a RUN writes into files
@@ -708,6 +763,10 @@ export interface WrittenText {
 
 /** echo/printf (with their redirection or `| tee` target) and `sed` scripts (replacements only). */
 export function writtenTexts(shell: RunShell): WrittenText[] {
+  return writtenTextsOnce(shell);
+}
+
+const writtenTextsOnce = memoByScript((shell: RunShell): WrittenText[] => {
   const out: WrittenText[] = [];
   for (const command of shell.script.commands) {
     const unwrapped = unwrapCommand(command);
@@ -744,7 +803,7 @@ export function writtenTexts(shell: RunShell): WrittenText[] {
     }
   }
   return out;
-}
+});
 
 /** The part of a sed script that is written: the replacement of `s`, or the text of `a`/`i`/`c`. */
 function sedWrittenPart(script: string | null): { from: number; to: number } | null {

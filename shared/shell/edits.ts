@@ -8,8 +8,10 @@ import type { ChainItem, ShellCommand, ShellWord } from './parser';
 
 // Builtins that do nothing on their own: a RUN left with only these is deleted as a whole.
 const NO_OP = new Set(['set', 'true', ':']);
-// What may follow a command in a plain statement: redirections only (`> /dev/null 2>&1`).
-const REDIRECTIONS = /^(\s*\d*(?:>>|>\||&>>|&>|>&|<&|>|<)\s*[^\s|&;<>()]+)*\s*$/;
+// What may follow a command in a plain statement: redirections only (`> /dev/null 2>&1`). The target is taken
+// whole (lookahead + backreference: an atomic group), so the next redirection's fd digits cannot be split off
+// it; otherwise `>a1>a1>a1…(` backtracks exponentially.
+const REDIRECTIONS = /^(?:\s*\d*(?:>>|>\||&>>|&>|>&|<&|>|<)\s*(?=([^\s|&;<>()]+))\1)*\s*$/;
 
 /** `item` is `command` alone, possibly with redirections: a `&&` next to it joins exactly that command. */
 export function isPlainItem(shell: RunShell, item: ChainItem, command: ShellCommand): boolean {

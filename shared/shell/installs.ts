@@ -9,6 +9,7 @@
 import type { Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileModel } from '../dockerfile';
 import type { Range } from '../types';
+import { memoByObject } from '../memo';
 import { basename, packageManagerCall, unwrapCommand, type PackageManagerCall } from './commands';
 import { parseShell, type ShellCommand, type ShellWord } from './parser';
 
@@ -456,6 +457,11 @@ function goInstall(command: ShellCommand, firstArg: number, tool: string): Insta
 
 /** The install this command runs, of any ecosystem, or null when it installs nothing we can read. */
 export function installCall(command: ShellCommand): InstallCall | null {
+  return installCallOnce(command);
+}
+
+// Read once per parsed command: the pin-* rules, user-root, healthcheck... all ask for every command.
+const installCallOnce = memoByObject((command: ShellCommand): InstallCall | null => {
   const system = systemInstall(command);
   if (system) return system;
   const unwrapped = unwrapCommand(command);
@@ -465,7 +471,7 @@ export function installCall(command: ShellCommand): InstallCall | null {
   if (tool === 'gem') return gemInstall(command, unwrapped.firstArg, tool);
   if (tool === 'go') return goInstall(command, unwrapped.firstArg, tool);
   return npmInstall(command, unwrapped.firstArg, tool);
-}
+});
 
 /** Exec form `RUN ["apt-get", "install", "curl"]` as a command whose word offsets are document offsets. */
 function execFormCommand(model: DockerfileModel, run: Run): ShellCommand | null {
@@ -506,6 +512,10 @@ const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh
  * its offsets map back to the document: `start` is the offset of its first character in the outer source.
  */
 function innerScript(command: ShellCommand): { source: string; start: number } | null {
+  return innerScriptOnce(command);
+}
+
+const innerScriptOnce = memoByObject((command: ShellCommand): { source: string; start: number } | null => {
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   const program = basename(unwrapped.name.value);
@@ -530,7 +540,7 @@ function innerScript(command: ShellCommand): { source: string; start: number } |
   if (word.text[word.text.length - 1] !== quote || body.includes(quote)) return null;
   if (quote !== "'" && (quote !== '"' || /[\\`]/.test(body))) return null;
   return { source: body, start: word.start + 1 };
-}
+});
 
 /** Commands of a script with the document offset their word offsets are relative to, `-c` scripts included. */
 function* commandsWithBase(commands: ShellCommand[], base: number, depth = 0): Iterable<{ command: ShellCommand; base: number }> {

@@ -38,12 +38,21 @@ export interface ShellScript {
 }
 
 let parser: Parser | null = null;
+/** Field ids of a command's name and arguments in the grammar. */
+let nameField = -1;
+let argumentField = -1;
 
 export interface ShellWasm {
   /** web-tree-sitter's runtime, `tree-sitter.wasm`. */
   runtime: Uint8Array;
   /** The grammar, `tree-sitter-bash.wasm`. */
   bash: Uint8Array;
+  /**
+   * Milliseconds of CPU time of the process, for the parse budget (PARSE_BUDGET_MS): with it the budget counts
+   * work, not time spent waiting for a CPU, so a busy machine does not cancel normal parses (and a CLI run gives
+   * the same findings at any load). Without it, wall time.
+   */
+  cpuClock?: () => number;
 }
 
 /** Loads the WASM parser once; must resolve before the first lint. */
@@ -53,8 +62,20 @@ export async function initShellParser(wasm: ShellWasm): Promise<void> {
   const language = await Language.load(wasm.bash);
   const p = new Parser();
   p.setLanguage(language);
+  nameField = language.fieldIdForName('name') ?? -1;
+  argumentField = language.fieldIdForName('argument') ?? -1;
+  // The first parse also compiles most of the grammar's WASM (about 15 ms): done here, outside any parse's
+  // budget (PARSE_BUDGET_MS), so that the first RUN linted is not cancelled for it.
+  p.parse(WARM_UP)?.delete();
+  if (wasm.cpuClock) budgetClock = wasm.cpuClock;
   parser = p;
 }
+
+const WARM_UP = `set -eux; A="$(cmd --opt=v 'q' "\${B:-c}")" && for f in a b; do if [ -f "$f" ]; then echo \${f%%.*} >> /tmp/x 2>&1; fi; done
+case "$1" in a|b) x | y || z ;; *) : ;; esac; cat <<EOF > f
+$(( 1 + 2 )) \\
+EOF
+`;
 
 export function isShellParserReady(): boolean {
   return parser !== null;
@@ -82,14 +103,20 @@ export function clearParseCache(): void {
 
 // tree-sitter-bash's error recovery is quadratic or worse on some broken input (a run of `>>>>`, nested
 // unterminated `${${${`): a 200,000-character line parses for minutes, which would freeze the language server.
-// A parse gets 30 ms plus 2 µs per character of wall time (normal parses run at about 0.3 µs per character,
-// so real scripts are far from it even on a busy machine); past that it is cancelled and the script is read
-// as unparsed. Cancelled parses are not cached: a blip (GC, a busy machine) cannot stick to a RUN.
-const PARSE_BUDGET_MS = 30;
-const PARSE_BUDGET_MS_PER_CHAR = 0.002;
+// A parse gets 20 ms plus 0.5 µs per character of CPU time (wall time when the host gives no CPU clock); past
+// that it is cancelled and the script is read
+// as unparsed. The callback that cancels runs only now and then, so a cancelled parse costs up to about twice
+// its budget, which must stay well inside the whole lint's (50 ms + 2 µs per character). Real scripts are far
+// from it: over the corpus's 1,461 RUNs the slowest parse took 1.6 ms, under 8% of its budget, and long ones
+// run at 0.3-0.6 µs per character (the progress callback's `hasError` cannot tell the slow inputs apart: it is
+// still false while tree-sitter-bash recovers from `>>>>`). Cancelled parses are not cached: a blip (GC, a
+// busy machine) cannot stick to a RUN.
+const PARSE_BUDGET_MS = 20;
+const PARSE_BUDGET_MS_PER_CHAR = 0.0005;
 // (shared/ is typed without host globals: performance is looked up, Date is the fallback)
 const clock = (globalThis as { performance?: { now(): number } }).performance;
 const now = (): number => (clock ? clock.now() : Date.now());
+let budgetClock: () => number = now;
 
 export function parseShell(source: string): ShellScript {
   const cached = cache.get(source);
@@ -101,9 +128,9 @@ export function parseShell(source: string): ShellScript {
   }
   if (!parser) throw new Error('Shell parser not initialised: call initShellParser() first');
   parses++;
-  const deadline = now() + PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * source.length;
+  const deadline = budgetClock() + PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * source.length;
   // web-tree-sitter's typings say void, its implementation cancels when the callback returns true.
-  const progressCallback = (() => now() > deadline) as unknown as () => void;
+  const progressCallback = (() => budgetClock() > deadline) as unknown as () => void;
   const tree = parser.parse(source, null, { progressCallback });
   if (!tree) {
     parser.reset(); // otherwise the next parse resumes this one
@@ -111,7 +138,7 @@ export function parseShell(source: string): ShellScript {
   }
   let script: ShellScript;
   try {
-    script = extract(tree.rootNode);
+    script = extract(tree.rootNode, source);
   } finally {
     tree.delete(); // WASM memory is not garbage-collected
   }
@@ -125,12 +152,15 @@ export function parseShell(source: string): ShellScript {
   return script;
 }
 
-function extract(root: SyntaxNode): ShellScript {
+// Reading the tree costs over half as much as parsing it: each property of a node that is not already on the
+// JS object (end, type, children) is a call into WASM. Commands take two calls for their words, each word
+// reads its end and type once, and texts are slices of the source.
+function extract(root: SyntaxNode, source: string): ShellScript {
   const byStart = new Map<number, ShellCommand>();
   const commands: ShellCommand[] = [];
   for (const node of root.descendantsOfType('command')) {
     if (!node) continue;
-    const command = toCommand(node);
+    const command = toCommand(node, source);
     if (command) {
       commands.push(command);
       byStart.set(node.startIndex, command);
@@ -168,35 +198,41 @@ function flattenAndChain(node: SyntaxNode, end: number): Array<{ node: SyntaxNod
   return [{ node, end }];
 }
 
-function toCommand(node: SyntaxNode): ShellCommand | null {
-  const nameNode = node.childForFieldName('name');
+function toCommand(node: SyntaxNode, source: string): ShellCommand | null {
+  const nameNode = node.childForFieldId(nameField);
   if (!nameNode) return null;
   const args: ShellWord[] = [];
-  for (const arg of node.childrenForFieldName('argument')) {
-    if (arg) args.push(toWord(arg));
+  for (const arg of node.childrenForFieldId(argumentField)) {
+    if (arg) args.push(toWord(arg, source));
   }
-  return { name: toWord(nameNode), args, start: node.startIndex, end: node.endIndex };
+  return { name: toWord(nameNode, source), args, start: node.startIndex, end: node.endIndex };
 }
 
-function toWord(node: SyntaxNode): ShellWord {
-  return { text: node.text, value: wordValue(node), start: node.startIndex, end: node.endIndex };
+function toWord(node: SyntaxNode, source: string): ShellWord {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  const text = source.slice(start, end);
+  return { text, value: wordValue(node, text, source), start, end };
 }
 
-function wordValue(node: SyntaxNode): string | null {
+/** The value of a word node whose source is `text`. */
+function wordValue(node: SyntaxNode, text: string, source: string): string | null {
   switch (node.type) {
-    case 'command_name':
-      return node.firstNamedChild ? wordValue(node.firstNamedChild) : null;
+    case 'command_name': {
+      const child = node.firstNamedChild;
+      return child ? wordValue(child, source.slice(child.startIndex, child.endIndex), source) : null;
+    }
     case 'word':
     case 'number':
-      return unescapeUnquoted(node.text);
+      return unescapeUnquoted(text);
     case 'raw_string':
-      return node.text.slice(1, -1);
+      return text.slice(1, -1);
     case 'string': {
       let out = '';
       for (const child of node.namedChildren) {
         if (!child) continue;
         if (child.type !== 'string_content') return null;
-        out += child.text.replace(/\\([$`"\\\n])/g, '$1');
+        out += source.slice(child.startIndex, child.endIndex).replace(/\\([$`"\\\n])/g, '$1');
       }
       return out;
     }
@@ -204,7 +240,7 @@ function wordValue(node: SyntaxNode): string | null {
       let out = '';
       for (const child of node.namedChildren) {
         if (!child) continue;
-        const v = wordValue(child);
+        const v = wordValue(child, source.slice(child.startIndex, child.endIndex), source);
         if (v === null) return null;
         out += v;
       }
