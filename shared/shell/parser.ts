@@ -118,6 +118,8 @@ const clock = (globalThis as { performance?: { now(): number } }).performance;
 const now = (): number => (clock ? clock.now() : Date.now());
 let budgetClock: () => number = now;
 
+const LONE_CR = /\r(?!\n)/g;
+
 export function parseShell(source: string): ShellScript {
   const cached = cache.get(source);
   if (cached) {
@@ -131,14 +133,19 @@ export function parseShell(source: string): ShellScript {
   const deadline = budgetClock() + PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * source.length;
   // web-tree-sitter's typings say void, its implementation cancels when the callback returns true.
   const progressCallback = (() => budgetClock() > deadline) as unknown as () => void;
-  const tree = parser.parse(source, null, { progressCallback });
+  // A lone CR is a line break for the editor (LSP) and for dockerfile-ast, but an ordinary character for
+  // tree-sitter-bash, whose heredoc scanning then goes quadratic between two progress checks (a 27 KB RUN with
+  // thousands of them: 1 s, uncancellable). It is parsed as the line break it is shown as; the length is the
+  // same, so offsets hold.
+  const text = source.includes('\r') ? source.replace(LONE_CR, '\n') : source;
+  const tree = parser.parse(text, null, { progressCallback });
   if (!tree) {
     parser.reset(); // otherwise the next parse resumes this one
     return { commands: [], chains: [], hasErrors: true, cancelled: true };
   }
   let script: ShellScript;
   try {
-    script = extract(tree.rootNode, source);
+    script = extract(tree.rootNode, text);
   } finally {
     tree.delete(); // WASM memory is not garbage-collected
   }
