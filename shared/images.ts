@@ -601,3 +601,45 @@ export function registryEntryMatches(entry: RegistryEntry, registry: string, pat
 export function imageFullName(ref: ImageRef): string {
   return fullName(ref);
 }
+
+/**
+ * The image reference in `text` with the variables that have no known value dropped (`golang:${GO_VERSION}-alpine`
+ * still says "golang"); null when nothing useful is left.
+ */
+export function imageRefWithoutVariables(text: string): ImageRef | null {
+  const partial = withoutVariables(text).replace(/["']/g, '');
+  if (!partial || /^[/:.@-]/.test(partial)) return null;
+  const ref = parseImageRef(partial);
+  return ref && { ...ref, raw: text.replace(/["']/g, '') };
+}
+
+/**
+ * `text` without `${…}` and `$NAME` references. A loop rather than a regular expression: after an unclosed `${`,
+ * the obvious regex scans to the end of the text from every later `${` (quadratic: a 16 KB `${a${a${a…` took
+ * 0.3 s).
+ */
+export function withoutVariables(text: string): string {
+  let out = '';
+  let from = 0;
+  let closed = true; // false once a `${` found no `}` after it: no later one will either
+  for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) {
+    if (i < from) continue;
+    if (text[i + 1] === '{' && closed) {
+      const end = text.indexOf('}', i + 2);
+      if (end < 0) {
+        closed = false;
+        continue;
+      }
+      out += text.slice(from, i);
+      from = end + 1;
+      i = end;
+    } else if (/[A-Za-z_]/.test(text[i + 1] ?? '')) {
+      let end = i + 2;
+      while (end < text.length && /[A-Za-z0-9_]/.test(text[end])) end++;
+      out += text.slice(from, i);
+      from = end;
+      i = end - 1;
+    }
+  }
+  return out + text.slice(from);
+}

@@ -4,7 +4,7 @@
 // image reference text and on parsed shell words only.
 import type { Copy, Flag, Instruction, PropertyInstruction, Run } from 'dockerfile-ast';
 import type { DockerfileModel, Stage } from './dockerfile';
-import { parseImageRef, type ImageRef } from './images';
+import { imageRefWithoutVariables, type ImageRef } from './images';
 import { basename, unwrapCommand } from './shell/commands';
 import type { ShellCommand, ShellWord } from './shell/parser';
 import type { Localized } from './types';
@@ -33,10 +33,7 @@ export function rootImageRef(model: DockerfileModel, stage: Stage): ImageRef | n
   const chain = stageChain(stage);
   const text = model.rootImage(stage) ?? chain[chain.length - 1].from.getImage();
   if (!text) return null;
-  const partial = text.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '').replace(/["']/g, '');
-  if (!partial || /^[/:.@-]/.test(partial)) return null;
-  const ref = parseImageRef(partial);
-  return ref && { ...ref, raw: text.replace(/["']/g, '') };
+  return imageRefWithoutVariables(text);
 }
 
 /** `registry/repository` with Docker Hub written without a registry. */

@@ -2,7 +2,7 @@
 // matters (it is the image that runs); build stages may use root freely.
 import type { Flag, Instruction, JSONInstruction } from 'dockerfile-ast';
 import { substituteVariables, type DockerfileModel, type Stage } from '../dockerfile';
-import { imageFamily, parseImageRef, runsAsNonRoot, shippedNonRootUser, type ImageFamily, type ImageRef } from '../images';
+import { imageFamily, imageRefWithoutVariables, runsAsNonRoot, shippedNonRootUser, type ImageFamily, type ImageRef } from '../images';
 import type { Rule } from '../rule';
 import { basename, unwrapCommand } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
@@ -76,10 +76,7 @@ export function baseImageOf(model: DockerfileModel, stage: Stage): ImageRef | nu
       text = next;
     }
   }
-  const partial = text.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '').replace(/["']/g, '');
-  if (!partial || /^[/:.@-]/.test(partial)) return null;
-  const ref = parseImageRef(partial);
-  return ref && { ...ref, raw: text.replace(/["']/g, '') };
+  return imageRefWithoutVariables(text);
 }
 
 /**

@@ -130,9 +130,13 @@ export function parseShell(source: string): ShellScript {
   }
   if (!parser) throw new Error('Shell parser not initialised: call initShellParser() first');
   parses++;
-  const deadline = budgetClock() + PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * source.length;
+  const budget = PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * source.length;
+  const wallStart = now();
+  const cpuStart = budgetClock();
+  // The CPU clock is a system call: it is read only once the (cheap) wall clock says the budget is spent, since
+  // the parsing thread cannot have used more CPU time than that.
   // web-tree-sitter's typings say void, its implementation cancels when the callback returns true.
-  const progressCallback = (() => budgetClock() > deadline) as unknown as () => void;
+  const progressCallback = (() => now() - wallStart > budget && budgetClock() - cpuStart > budget) as unknown as () => void;
   // A lone CR is a line break for the editor (LSP) and for dockerfile-ast, but an ordinary character for
   // tree-sitter-bash, whose heredoc scanning then goes quadratic between two progress checks (a 27 KB RUN with
   // thousands of them: 1 s, uncancellable). It is parsed as the line break it is shown as; the length is the
