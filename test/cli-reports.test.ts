@@ -6,7 +6,6 @@
 // finished rules, so rules added later do not change them. After an intended change of output, rewrite
 // them with UPDATE_GOLDENS=1 and review the diff.
 import { strict as assert } from 'assert';
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -25,8 +24,8 @@ import type { Rule } from '../shared/rule';
 import { RULES } from '../shared/rules';
 import type { Finding, Severity } from '../shared/types';
 import { FIXTURES, ROOT, loadEngine } from './helpers';
+import { CLI, runCliProcess, type Run } from './cliProcess';
 
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 const HERE = path.join(FIXTURES, 'cli');
 const SCHEMA = path.join(ROOT, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
@@ -37,63 +36,10 @@ const ONLY = ['--no-config', '--only', 'prefer-copy,user-root,update-without-ins
 /** Three severities in one run: user-root error, update-without-install warning, prefer-copy info. */
 const GOLDEN_ARGS = [...ONLY, '--rule', 'user-root=error', '--rule', 'prefer-copy=info'];
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Node flags for the CLI processes. Node 20's V8 compiles tree-sitter-bash's WASM with its optimising tier
- * when a RUN is first parsed, about 0.6 s of CPU in every process; its baseline tier alone gives the same
- * results (V8's tiers are semantically identical) and makes a one-file run about 6 times cheaper. Left out
- * if this Node does not know the flag.
- */
-const NODE_FLAGS = spawnSync(process.execPath, ['--liftoff-only', '-e', '']).status === 0 ? ['--liftoff-only'] : [];
-/**
- * At most this many CLI processes at once: twice the cores keeps them busy while processes start and exit;
- * more would only make them compete (measured on 2 cores: 2 and 8 were both slower than 4).
- */
-const MAX_PROCESSES = 2 * Math.max(1, os.availableParallelism());
-let processes = 0;
-const queue: Array<() => void> = [];
-
-/** Runs `work` when fewer than MAX_PROCESSES are running, so concurrent tests do not overload the machine. */
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (processes < MAX_PROCESSES) processes++;
-  else await new Promise<void>((resolve) => queue.push(resolve)); // the finishing run hands over its place
-  try {
-    return await work();
-  } finally {
-    const next = queue.shift();
-    if (next) next();
-    else processes--;
-  }
-}
-
-/** `node dist/cli.js args` in `cwd` with `input` on standard input (then closed), like spawnSync without blocking. */
-function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv, input: string | Buffer = '', timeout = 30_000): Promise<Run> {
-  return limited(() => new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`dockerfile-seguro ${args.join(' ')} did not finish in ${timeout} ms`));
-    }, timeout);
-    child.on('error', (error) => { clearTimeout(timer); reject(error); });
-    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
-    child.stdin.on('error', () => { /* EPIPE: the CLI exited without reading its input */ });
-    child.stdin.end(input);
-  }));
-}
-
 function run(args: string[], cwd: string, options: { env?: Record<string, string>; input?: string | Buffer } = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'C', ...options.env };
   for (const key of ['LC_ALL', 'LC_MESSAGES', 'NO_COLOR']) if (!options.env?.[key]) delete env[key];
-  return spawnCli(args, cwd, env, options.input ?? '');
+  return runCliProcess(args, cwd, env, { input: options.input });
 }
 
 const temps: string[] = [];
@@ -1013,7 +959,7 @@ describe('cli reports', { concurrency: !UPDATE }, () => {
     it('prints the equivalent config for a .hadolint.yaml, and exits 2 on a missing file', async () => {
       const dir = folder({ '.hadolint.yaml': 'ignored:\n  - DL3008\noverride:\n  error:\n    - DL3020\n' });
       const [ok, missing] = await Promise.all([
-        spawnCli(['--migrate-hadolint'], dir, process.env), spawnCli(['--migrate-hadolint', 'nope.yaml'], dir, process.env),
+        runCliProcess(['--migrate-hadolint'], dir, process.env), runCliProcess(['--migrate-hadolint', 'nope.yaml'], dir, process.env),
       ]);
       assert.equal(ok.status, 0, ok.stderr);
       assert.match(ok.stdout, /pin-apt: off/);

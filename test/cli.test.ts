@@ -1,7 +1,6 @@
 // The command-line interface, run as users run it: `node dist/cli.js` in temporary folders.
 // Needs `npm run build` first (the `pretest` script does it).
 import { strict as assert } from 'assert';
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,8 +12,8 @@ import { lint } from '../shared/engine';
 import { RULES } from '../shared/rules';
 import type { Finding } from '../shared/types';
 import { ROOT, loadEngine } from './helpers';
+import { CLI, runCliProcess, type Run } from './cliProcess';
 
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
 // Other rules are added over time and would find things in CLEAN: every run here selects the finished
@@ -32,66 +31,13 @@ const WITH_FINDING = 'FROM alpine:3.20\nADD app.py /app/\n';
 const CLEAN = 'FROM scratch\nCOPY app /app\nUSER 1000:1000\n';
 const ESC = '\x1b[';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Node flags for the CLI processes. Node 20's V8 compiles tree-sitter-bash's WASM with its optimising tier
- * when a RUN is first parsed, about 0.6 s of CPU in every process; its baseline tier alone gives the same
- * results (V8's tiers are semantically identical) and makes a one-file run about 6 times cheaper. Left out
- * if this Node does not know the flag.
- */
-const NODE_FLAGS = spawnSync(process.execPath, ['--liftoff-only', '-e', '']).status === 0 ? ['--liftoff-only'] : [];
-/**
- * At most this many CLI processes at once: twice the cores keeps them busy while processes start and exit;
- * more would only make them compete (measured on 2 cores: 2 and 8 were both slower than 4).
- */
-const MAX_PROCESSES = 2 * Math.max(1, os.availableParallelism());
-let processes = 0;
-const queue: Array<() => void> = [];
-
-/** Runs `work` when fewer than MAX_PROCESSES are running, so concurrent tests do not overload the machine. */
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (processes < MAX_PROCESSES) processes++;
-  else await new Promise<void>((resolve) => queue.push(resolve)); // the finishing run hands over its place
-  try {
-    return await work();
-  } finally {
-    const next = queue.shift();
-    if (next) next();
-    else processes--;
-  }
-}
-
-/** `node dist/cli.js args` in `cwd`, with standard input closed (spawnSync's behaviour, without blocking). */
-function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeout: number): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`dockerfile-seguro ${args.join(' ')} did not finish in ${timeout} ms`));
-    }, timeout);
-    child.on('error', (error) => { clearTimeout(timer); reject(error); });
-    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
-    child.stdin.on('error', () => { /* EPIPE: the CLI exited without reading its input */ });
-    child.stdin.end();
-  });
-}
-
 /** Runs the CLI on the finished rules with a neutral environment (English, no colour settings) plus `env`. */
 function run(args: string[], cwd: string, env: Record<string, string | undefined> = {}, timeout = 30_000): Promise<Run> {
   args = [...SELECT, ...args];
   const base: NodeJS.ProcessEnv = { ...process.env, LANG: 'C', LC_ALL: undefined, LC_MESSAGES: undefined, NO_COLOR: undefined };
   const merged = { ...base, ...env };
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  return limited(() => spawnCli(args, cwd, merged, timeout));
+  return runCliProcess(args, cwd, merged, { timeout });
 }
 
 const temps: string[] = [];

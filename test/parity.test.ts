@@ -3,7 +3,7 @@
 // Dockerfile in a repository with a config file, a .dockerignore and ignore comments of every kind.
 // Needs `npm run build` first.
 import { strict as assert } from 'assert';
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,16 +15,11 @@ import { lint } from '../shared/engine';
 import type { Finding, Severity } from '../shared/types';
 import { ConfigLoader, lintOptionsFrom } from '../server/config';
 import { loadEngine, ROOT } from './helpers';
+import { CLI, NODE_FLAGS, runCliProcess, type Run } from './cliProcess';
 
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const SERVER = process.env.DOCKERFILE_SEGURO_SERVER ?? path.join(ROOT, 'dist', 'server.js');
 const WAIT_MS = 30_000;
 const SEVERITY_OF_LSP: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
-/**
- * For both processes: Node 20's V8 spends about 0.6 s of CPU per process compiling tree-sitter-bash's WASM
- * with its optimising tier; the baseline tier alone gives the same results, several times cheaper.
- */
-const NODE_FLAGS = spawnSync(process.execPath, ['--liftoff-only', '-e', '']).status === 0 ? ['--liftoff-only'] : [];
 
 // A rule turned off, another one raised to error, messages in Spanish.
 const CONFIG = [
@@ -114,27 +109,10 @@ function assertSameFindings(fromServer: Key[], fromCli: Key[], what: string): vo
 
 // ---- the CLI ----------------------------------------------------------------------------------------
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function runCli(args: string[], cwd: string, input = ''): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'C' };
   for (const name of ['LC_ALL', 'LC_MESSAGES', 'NO_COLOR']) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the CLI did not finish in ${WAIT_MS} ms: ${args.join(' ')}`)); }, WAIT_MS);
-    child.on('error', (error) => { clearTimeout(timer); reject(error); });
-    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
-    child.stdin.on('error', () => { /* EPIPE: the CLI does not read standard input without --stdin */ });
-    child.stdin.end(input);
-  });
+  return runCliProcess(args, cwd, env, { input, timeout: WAIT_MS });
 }
 
 /** What `dockerfile-seguro --format json <args>` reports for `file` (the only file of the run). */
