@@ -524,7 +524,9 @@ function memoizeArguments(): void {
       if (known) return known.slice();
       let found: Heredoc[];
       try {
-        found = heredocs.call(this);
+        // Heredocs come from arguments that start with `<<`, whose characters are the instruction's: without
+        // a `<` in its text an instruction has none, and dockerfile-ast's scan of it is skipped.
+        found = mentionsLessThan(this) ? heredocs.call(this) : [];
       } catch {
         found = [];
       }
@@ -539,6 +541,14 @@ function memoizeArguments(): void {
     if (own(this)) this[KEYWORD] = value;
     return value;
   };
+}
+
+/** Whether the instruction's text has a `<`. */
+function mentionsLessThan(line: AstLine): boolean {
+  const document = line.document as { getText(): string; offsetAt(position: Position): number };
+  const from = document.offsetAt(line.range.start);
+  const at = document.getText().indexOf('<', from);
+  return at >= 0 && at < document.offsetAt(line.range.end);
 }
 
 /** The tokens of an instruction, shared with an earlier instruction of the document over the same text. */

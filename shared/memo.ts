@@ -3,14 +3,39 @@
 // an object is computed once per RUN text and survives edits elsewhere in the document. Only results that
 // depend on nothing but the key may be cached this way; callers must not mutate what they get.
 
+// Results live on the key object itself, in a hidden array with one slot per memoized function: a WeakMap
+// lookup per call was 4-7% of a lint (rules ask for the same command's reading many times), and thousands of
+// WeakMap entries make every garbage collection slower. The property is non-enumerable, so spreading or
+// comparing a key does not copy or see it.
+const SLOTS = Symbol('dockerfile-seguro.memo');
+/** Stands for a computed `undefined`, so that an empty slot means "not computed". */
+const UNDEFINED = Symbol('undefined');
+let slotCount = 0;
+
+interface Memoizable {
+  [SLOTS]?: unknown[];
+}
+
 /** `compute` once per key object (kept as long as the key lives). */
 export function memoByObject<K extends object, V>(compute: (key: K) => V): (key: K) => V {
-  const cache = new WeakMap<K, V>();
+  const slot = slotCount++;
+  const frozen = new WeakMap<K, V>(); // keys that cannot take the hidden property
   return (key: K): V => {
-    const known = cache.get(key);
-    if (known !== undefined || cache.has(key)) return known as V;
+    let slots = (key as Memoizable)[SLOTS];
+    if (slots === undefined) {
+      if (!Object.isExtensible(key)) {
+        if (frozen.has(key)) return frozen.get(key) as V;
+        const value = compute(key);
+        frozen.set(key, value);
+        return value;
+      }
+      slots = [];
+      Object.defineProperty(key, SLOTS, { value: slots, enumerable: false, writable: false, configurable: false });
+    }
+    const known = slots[slot];
+    if (known !== undefined) return (known === UNDEFINED ? undefined : known) as V;
     const value = compute(key);
-    cache.set(key, value);
+    slots[slot] = value === undefined ? UNDEFINED : value;
     return value;
   };
 }

@@ -11,6 +11,7 @@ import { DockerfileParser, type Dockerfile, type From, type Instruction, type Ru
 import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
+import { memoByObject } from '../shared/memo';
 import { clearParseCache, parseCount, parseShell } from '../shared/shell/parser';
 import { LineIndex } from '../shared/textDocument';
 import type { Finding, LintOptions } from '../shared/types';
@@ -421,5 +422,50 @@ describe('shortcuts around dockerfile-ast', () => {
     const plain = DockerfileParser.parse(text);
     const run = plain.getInstructions()[1];
     assert.notEqual(run.getArguments()[0], run.getArguments()[0], 'new Argument objects on each call, as dockerfile-ast makes them');
+  });
+});
+
+describe('memoByObject', () => {
+  it('computes once per key object and memoizes null and undefined results too', () => {
+    const calls: string[] = [];
+    const results: Record<string, unknown> = { a: null, b: undefined, c: 0, d: { x: 1 } };
+    const read = memoByObject((key: { id: string }) => { calls.push(key.id); return results[key.id]; });
+    const keys = Object.keys(results).map((id) => ({ id }));
+    for (let round = 0; round < 3; round++) {
+      for (const key of keys) assert.equal(read(key), results[key.id]);
+    }
+    assert.deepEqual(calls, ['a', 'b', 'c', 'd']);
+    assert.equal(read({ id: 'a' }), null);
+    assert.deepEqual(calls, ['a', 'b', 'c', 'd', 'a'], 'an equal but different object is another key');
+  });
+
+  it('keeps separate results for separate memoized functions on the same key', () => {
+    const first = memoByObject((key: { n: number }) => key.n + 1);
+    const second = memoByObject((key: { n: number }) => key.n * 10);
+    const key = { n: 4 };
+    assert.equal(second(key), 40);
+    assert.equal(first(key), 5);
+    assert.equal(second(key), 40);
+  });
+
+  it('is invisible on the key: spreads, comparisons and JSON do not see it', () => {
+    const read = memoByObject((key: { n: number }) => ({ doubled: key.n * 2 }));
+    const key = { n: 2 };
+    read(key);
+    assert.deepStrictEqual({ ...key }, { n: 2 });
+    assert.deepStrictEqual(key, { n: 2 });
+    assert.equal(JSON.stringify(key), '{"n":2}');
+    const copy = { ...key };
+    copy.n = 3;
+    assert.deepEqual(read(copy), { doubled: 6 }, 'a spread copy carries no result of the original');
+  });
+
+  it('works on frozen keys', () => {
+    let calls = 0;
+    const read = memoByObject((key: { n: number }) => { calls++; return key.n; });
+    const key = Object.freeze({ n: 7 });
+    assert.equal(read(key), 7);
+    assert.equal(read(key), 7);
+    assert.equal(calls, 1);
   });
 });

@@ -316,14 +316,29 @@ const HEREDOC_OPENER = /(?<!<)<<-?[ \t]*(["']?)[A-Za-z_][\w.-]*\1/;
  * may be its body, so text inserted further down could land inside it: the insertion fixes are then withheld.
  */
 export function hasOpenHeredoc(model: DockerfileModel): boolean {
+  let known = openHeredocs.get(model);
+  if (known === undefined) openHeredocs.set(model, (known = computeOpenHeredoc(model)));
+  return known;
+}
+
+/** Per model: asked by several rules, and reading heredocs is a good part of a lint. */
+const openHeredocs = new WeakMap<DockerfileModel, boolean>();
+
+function computeOpenHeredoc(model: DockerfileModel): boolean {
+  // Every heredoc starts with `<<`: most documents have none, and then nothing needs reading.
+  if (!model.text.includes('<<')) return false;
   return model.instructions.some((instruction) => {
+    const range = instruction.getRange();
+    const text = model.text.slice(model.index.offsetAt(range.start), model.index.offsetAt(range.end));
+    if (!text.includes('<<')) return false;
     // (every instruction has getHeredocs; dockerfile-ast makes it public on RUN, COPY and ADD only)
     const heredocs = (instruction as unknown as { getHeredocs(): Array<{ getDelimiterRange(): unknown }> }).getHeredocs();
     if (heredocs.some((h) => h.getDelimiterRange() === null)) return true;
-    return heredocs.length === 0 && ['RUN', 'COPY', 'ADD'].includes(instruction.getKeyword())
-      && HEREDOC_OPENER.test(model.text.slice(model.index.offsetAt(instruction.getRange().start), model.index.offsetAt(instruction.getRange().end)));
+    return heredocs.length === 0 && HEREDOC_KEYWORDS.has(instruction.getKeyword()) && HEREDOC_OPENER.test(text);
   });
 }
+
+const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
 export function insertionPoint(model: DockerfileModel, stage: Stage): InsertionPoint {
   const all: Instruction[] = [stage.from as Instruction, ...stage.instructions];
