@@ -12,6 +12,8 @@ import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { memoByObject } from '../shared/memo';
+import { threadCpuMs } from '../server/loadEngine';
+import { Worker } from 'worker_threads';
 import { clearParseCache, parseCount, parseShell } from '../shared/shell/parser';
 import { LineIndex } from '../shared/textDocument';
 import type { Finding, LintOptions } from '../shared/types';
@@ -467,5 +469,27 @@ describe('memoByObject', () => {
     assert.equal(read(key), 7);
     assert.equal(read(key), 7);
     assert.equal(calls, 1);
+  });
+});
+
+describe('the parse budget\'s clock', () => {
+  const linux = threadCpuMs() !== null ? false : 'no per-thread CPU clock here (not Linux)';
+
+  it('counts this thread\'s work and not another thread\'s', { skip: linux }, async () => {
+    const spin = (ms: number) => { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x++; return x; };
+    const before = threadCpuMs()!;
+    spin(150);
+    const own = threadCpuMs()! - before;
+    assert.ok(own >= 100, `busy 150 ms on this thread, clock advanced ${own} ms`);
+    // A worker (as V8's compiler threads are) busy for 300 ms while this thread only waits for its message.
+    const processBefore = process.cpuUsage();
+    const threadBefore = threadCpuMs()!;
+    const worker = new Worker('const end = Date.now() + 300; let x = 0; while (Date.now() < end) x++; require("worker_threads").parentPort.postMessage(x);', { eval: true });
+    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    await worker.terminate();
+    const threadUsed = threadCpuMs()! - threadBefore;
+    const used = process.cpuUsage(processBefore);
+    const processUsed = (used.user + used.system) / 1000;
+    assert.ok(processUsed - threadUsed >= 200, `the process clock saw the worker (${processUsed} ms), this thread's did not (${threadUsed} ms)`);
   });
 });
