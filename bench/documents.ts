@@ -1,5 +1,6 @@
 // The documents measured: the corpus, and large files made by stacking corpus files (each brings its own
-// stages). `variant` gives text whose RUNs are all new to the caches (extra spaces after `RUN`), for cold runs.
+// stages). `variant` gives text whose instructions are all new to the caches (extra spaces after each keyword:
+// the RUN cache and the token cache key on the text), for cold runs.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -18,10 +19,14 @@ export function loadCorpus(dir: string): Doc[] {
   });
 }
 
+/** A line that starts with an instruction keyword followed by a blank (where variants add spaces). */
+const INSTRUCTION_START = /^(\s*(?:FROM|RUN|CMD|LABEL|MAINTAINER|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL))(?=[ \t])/gim;
+
 /**
  * Corpus files one after the other until `minLines` lines (files with an `# escape=` directive are left out:
  * in the middle of a file the directive is only a comment). Passes over the corpus after the first, and
- * variants, put more spaces after `RUN`, so no RUN text repeats between passes or variants.
+ * variants, put more spaces after each instruction's keyword, so no instruction text repeats between passes or
+ * variants.
  */
 export function stacked(corpus: Doc[], minLines: number, variant = 0): Doc {
   const files = corpus.filter((d) => !/^#\s*escape\s*=/im.test(d.text));
@@ -32,7 +37,7 @@ export function stacked(corpus: Doc[], minLines: number, variant = 0): Doc {
   for (let pass = 0; lines < minLines; pass++) {
     const spaces = variant * passes + pass;
     for (const d of files) {
-      let text = spaces ? d.text.replace(/^(\s*RUN)(?=[ \t])/gim, `$1${' '.repeat(spaces)}`) : d.text;
+      let text = spaces ? d.text.replace(INSTRUCTION_START, `$1${' '.repeat(spaces)}`) : d.text;
       if (!text.endsWith('\n')) text += '\n';
       parts.push(text);
       lines += lineCount(text);

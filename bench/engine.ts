@@ -1,7 +1,7 @@
 // The engine in this process: ms per 1,000 lines with every rule on, against dockerfile-ast parse-only (and
 // dockerfile-utils validate when installed), all measured in the same passes, in rotating order. "cold":
-// caches emptied before each lint, so every RUN is parsed by tree-sitter; "warm": the same text again, RUNs
-// come from the cache (what re-linting after an edit costs, minus the RUN that changed).
+// caches emptied before each lint, so every RUN is parsed by tree-sitter and every instruction tokenized;
+// "warm": the same text again, RUNs and tokens come from the caches (what re-linting after an edit costs, minus the RUN that changed).
 import { DockerfileParser } from 'dockerfile-ast';
 import { clearRunShellCache } from '../shared/dockerfile';
 import { lint } from '../shared/engine';

@@ -99,7 +99,7 @@ export function budgets(r: Omit<Results, 'budgets'>): Budget[] {
   if (e5) {
     const wall = e5.warm.wall / e5.cold.wall;
     const cpu = divide(e5.warm.cpu, e5.cold.cpu);
-    out.push({ id: 'edit-vs-cold-engine', what: 'RUNs cached vs cold, engine, 5,000 lines', limit: '≤ 0.33', wall, cpu, holds: check(1 / 3, wall, cpu) });
+    out.push({ id: 'edit-vs-cold-engine', what: 'caches warm vs cold, engine, 5,000 lines', limit: '≤ 0.33', wall, cpu, holds: check(1 / 3, wall, cpu) });
   }
   return out;
 }
@@ -127,12 +127,12 @@ export function table(r: Results): string {
         : ['dockerfile-utils validate', 'not installed', '–', '', '']);
     }
     rows.push(withBudget([`**engine, all rules, cold**, ${label}`, ...timing(e.cold, e.lines, e.parse, e.utils)], e.set === 'corpus' ? 'engine-vs-parse' : undefined));
-    rows.push([`engine, all rules, RUNs cached, ${label}`, ...timing(e.warm, e.lines, e.parse, e.utils), '', '']);
+    rows.push([`engine, all rules, caches warm, ${label}`, ...timing(e.warm, e.lines, e.parse, e.utils), '', '']);
   }
   const growth = budget('growth-engine');
   if (growth) rows.push(withBudget(['engine cold, 50,000-line / 5,000-line file', ratio(growth.wall), ratio(growth.cpu)], 'growth-engine'));
   const engine5 = budget('edit-vs-cold-engine');
-  if (engine5) rows.push(withBudget(['engine, RUNs cached / cold, 5,000-line file', ratio(engine5.wall), ratio(engine5.cpu)], 'edit-vs-cold-engine'));
+  if (engine5) rows.push(withBudget(['engine, caches warm / cold, 5,000-line file', ratio(engine5.wall), ratio(engine5.cpu)], 'edit-vs-cold-engine'));
   if (r.cli) {
     for (const c of [r.cli.corpus, r.cli.single]) {
       rows.push([`CLI \`--format json\` on ${c.target}, whole process (${c.findings ?? '?'} findings)`,
@@ -145,7 +145,7 @@ export function table(r: Results): string {
     for (const l of s.latency) {
       for (const mode of ['cold', 'edit'] as const) {
         const m = l[mode];
-        const name = `server didChange → diagnostics, ${n0(l.lines)} lines, ${mode === 'cold' ? 'cold (all RUNs new)' : 'one-line edit'}, p50 / p95 (n=${m.n})`;
+        const name = `server didChange → diagnostics, ${n0(l.lines)} lines, ${mode === 'cold' ? 'cold (all instructions new)' : 'one-line edit'}, p50 / p95 (n=${m.n})`;
         rows.push(withBudget([name, `${ms(m.p50)} / ${ms(m.p95)}`, m.cpu50 === null ? '–' : `${ms(m.cpu50)} / ${ms(m.cpu95)}`], `server-${l.size}-${mode}`));
       }
     }

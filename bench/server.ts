@@ -1,5 +1,5 @@
 // The language server over stdio, as an editor drives it: time from didChange to publishDiagnostics for a
-// document (cold: the whole text replaced by one whose RUNs are all new; edit: one line of one RUN changed),
+// document (cold: the whole text replaced by one whose instructions are all new; edit: one line of one RUN changed),
 // time from process start to the first diagnostics, and the server's memory with 200 documents open.
 // Next to the wall time seen by this client, the CPU time the server process used for each change is read
 // from /proc: on a busy machine wall time includes waiting for a CPU, CPU time does not.
@@ -184,7 +184,7 @@ async function measureSize(session: Session, corpus: Doc[], size: { lines: numbe
   const opened = session.diagnostics(uri, version);
   session.open(uri, base.text, version);
   await opened;
-  // Cold: the whole text replaced by a variant whose RUNs the server has never seen (first sample not kept).
+  // Cold: the whole text replaced by a variant whose instructions the server has never seen (first sample not kept).
   const cold: Sample[] = [];
   let text = base.text;
   for (let k = 0; k <= size.cold; k++) {

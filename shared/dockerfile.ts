@@ -453,10 +453,12 @@ export function runShellCacheStats(): { entries: number; chars: number } {
   return { entries: runCache.size, chars: runCacheChars };
 }
 
-/** Empties the cross-model RUN cache (tests and the benchmark's cold runs). */
+/** Empties the cross-model caches, RUN shells and instruction tokens (tests, the benchmark's cold runs, idle servers). */
 export function clearRunShellCache(): void {
   runCache.clear();
   runCacheChars = 0;
+  tokenCache.clear();
+  tokenCacheChars = 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -492,6 +494,7 @@ const tokensByDocument = new WeakMap<object, Map<number, Tokens>>();
 interface AstLine {
   [key: symbol]: unknown;
   document: object;
+  escapeChar: string;
   range: LineSpan;
   instructionRange: LineSpan;
 }
@@ -562,9 +565,69 @@ function sharedTokens(line: AstLine, original: (this: unknown) => Argument[]): A
   const known = byStart.get(key);
   if (known && known.endLine === end.line && known.endCharacter === end.character
     && known.keywordLine === k.line && known.keywordCharacter === k.character) return known.args;
-  const args = original.call(line);
+  const args = tokensAcrossModels(line, original);
   byStart.set(key, { endLine: end.line, endCharacter: end.character, keywordLine: k.line, keywordCharacter: k.character, args });
   return args;
+}
+
+// Across models (every keystroke makes a new one): an instruction with the same text, escape character and
+// keyword span, starting at the same character of its line, has the same tokens at the same places relative
+// to its first line. Unchanged instructions then skip dockerfile-ast's tokenizer (a loop over every character
+// that builds each token and its positions), most of what re-parsing costs after an edit; instructions that
+// moved get copies shifted to their line. An LRU bounded by entries and characters, like the RUN cache.
+const TOKEN_CACHE_ENTRIES = 100_000;
+const TOKEN_CACHE_CHARS = 8_000_000;
+const tokenCache = new Map<string, { line: number; args: Argument[] }>();
+let tokenCacheChars = 0;
+let tokenizations = 0;
+
+/** How many times dockerfile-ast's tokenizer ran for the model's documents since the process started. */
+export function tokenizeCount(): number {
+  return tokenizations;
+}
+
+interface TextOfDocument {
+  getText(): string;
+  offsetAt(position: Position): number;
+}
+
+function tokensAcrossModels(line: AstLine, original: (this: unknown) => Argument[]): Argument[] {
+  const document = line.document as TextOfDocument;
+  const { start, end } = line.range;
+  const k = line.instructionRange.end;
+  const text = document.getText().slice(document.offsetAt(start), document.offsetAt(end));
+  const key = `${line.escapeChar}${start.character},${k.line - start.line},${k.character}\n${text}`;
+  const known = tokenCache.get(key);
+  if (known) {
+    tokenCache.delete(key); // refresh recency
+    if (known.line !== start.line) {
+      const delta = start.line - known.line;
+      known.args = known.args.map((a) => shiftArgument(a, delta));
+      known.line = start.line;
+    }
+    tokenCache.set(key, known);
+    return known.args;
+  }
+  tokenizations++;
+  const args = original.call(line);
+  const stored = flat(key);
+  tokenCache.set(stored, { line: start.line, args });
+  tokenCacheChars += stored.length;
+  while (tokenCache.size > TOKEN_CACHE_ENTRIES || (tokenCacheChars > TOKEN_CACHE_CHARS && tokenCache.size > 1)) {
+    const oldest = tokenCache.keys().next().value as string;
+    tokenCache.delete(oldest);
+    tokenCacheChars -= oldest.length;
+  }
+  return args;
+}
+
+/** A copy of the argument `delta` lines further down. */
+function shiftArgument(a: Argument, delta: number): Argument {
+  const r = a.getRange();
+  return new Argument(a.getValue(), {
+    start: { line: r.start.line + delta, character: r.start.character },
+    end: { line: r.end.line + delta, character: r.end.character },
+  });
 }
 
 function copyArgument(a: Argument): Argument {

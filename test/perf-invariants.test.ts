@@ -8,7 +8,7 @@ import * as path from 'path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run } from 'dockerfile-ast';
-import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
+import { clearRunShellCache, DockerfileModel, tokenizeCount } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { memoByObject } from '../shared/memo';
@@ -70,6 +70,28 @@ describe('re-linting after an edit', () => {
       return shell ? shell.script.commands.map((c) => model.index.textIn(model.commandRange(shell, c))) : [];
     });
     assert.deepEqual(texts, [`apk add --no-cache curl-${tag}`, `echo ${tag}`, `apk add git-${tag}`]);
+  });
+
+  it('tokenizes only the instructions that changed, and places moved ones where they are now', () => {
+    const tag = fresh();
+    const lines = [`FROM debian:12 AS ${tag}`, `ENV A=1 B=${tag}`, `COPY --chown=app ${tag} /srv/`, `RUN echo ${tag} \\`, `    && make ${tag}`,
+      `LABEL x="${tag}"`, `WORKDIR /srv/${tag}`, `CMD ["serve", "${tag}"]`];
+    const text = `${lines.join('\n')}\n`;
+    const tokenizations = (work: () => void) => { const before = tokenizeCount(); work(); return tokenizeCount() - before; };
+    const first = tokenizations(() => lint(text));
+    assert.ok(first >= 4 && first <= 7, `a new document: each instruction at most once, though dockerfile-ast builds them twice (${first})`);
+    assert.equal(tokenizations(() => lint(text)), 0, 'the same text again');
+    const edited = text.replace(`&& make ${tag}`, `&& make ${tag} all`);
+    assert.equal(tokenizations(() => lint(edited)), 1, 'one instruction changed');
+    const moved = `# syntax=docker/dockerfile:1\n\n${edited}`;
+    let findings!: Finding[];
+    assert.equal(tokenizations(() => { findings = lint(moved); }), 0, 'every instruction moved down two lines, none changed');
+    const model = new DockerfileModel(moved);
+    const args = (m: DockerfileModel) => JSON.stringify(m.instructions.map((i) => i.getArguments().map((a) => [a.getValue(), a.getRange()])));
+    const fromCache = args(model);
+    clearCaches();
+    assert.equal(fromCache, args(new DockerfileModel(moved)), 'shifted tokens equal freshly made ones');
+    assert.equal(summary(findings), summary(lint(moved)), 'and so do the findings');
   });
 
   it('shares the parsed script of the same RUN text between documents', () => {
