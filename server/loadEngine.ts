@@ -49,23 +49,31 @@ const schedstatBuffer = Buffer.alloc(128);
 
 const threadClock = threadCpuMs() !== null;
 
-// The parse budget counts CPU time (so a busy machine cannot cancel a normal parse). With a per-thread clock,
-// V8 may move the hottest functions of tree-sitter-bash to its optimising compiler in the background: parses
-// get ~30% faster after the first few hundred (corpus RUNs: 161 -> 114 ms, reading trees 57 -> 43 ms), and the
-// compile does not count against a parse. (A lower budget than V8's default tiers up sooner; with its default,
-// as Node 20 runs, the parses stayed at baseline speed.) Without such a clock the helper threads' CPU time would
-// count, so only the baseline compiler runs: compiling all of the grammar up front takes ~0.65 s.
-v8.setFlagsFromString(threadClock ? '--wasm-tiering-budget=100000' : '--liftoff-only');
+export interface EngineLoadOptions {
+  /**
+   * Let V8 compile tree-sitter-bash with its optimising compiler, in the background: shell parses get ~30% faster
+   * (corpus RUNs: 161 -> 114 ms, reading trees 57 -> 43 ms), for ~0.5 s of CPU on helper threads after the start
+   * and ~25-50 MB more memory (compiled code, the compiler's own allocations). Worth it for the language server,
+   * which lives for hours; not for a CLI run, which would take 0.2 s -> 0.7 s on one file. Only with a per-thread
+   * CPU clock: the parse budget (20 ms + 0.5 µs per character of CPU time, so that a busy machine cannot cancel a
+   * normal parse) must not count the compiler's threads. Otherwise, and by default, only V8's baseline compiler
+   * runs. Decided by the first call, before the parser's WASM is compiled.
+   */
+  optimizeShellParser?: boolean;
+}
 
 let ready: Promise<void> | null = null;
 
-export function loadEngine(): Promise<void> {
-  ready ??= initShellParser({
-    runtime: fs.readFileSync(locate(FILES.runtime)),
-    bash: fs.readFileSync(locate(FILES.bash)),
-    // (should the thread's statistics become unreadable, the parse is given up rather than timed by another clock)
-    cpuClock: threadClock ? () => threadCpuMs() ?? Number.POSITIVE_INFINITY : processCpuMs,
-  });
+export function loadEngine(options: EngineLoadOptions = {}): Promise<void> {
+  if (!ready) {
+    v8.setFlagsFromString(options.optimizeShellParser && threadClock ? '--wasm-tiering-budget=100000' : '--liftoff-only');
+    ready = initShellParser({
+      runtime: fs.readFileSync(locate(FILES.runtime)),
+      bash: fs.readFileSync(locate(FILES.bash)),
+      // (should the thread's statistics become unreadable, the parse is given up rather than timed by another clock)
+      cpuClock: threadClock ? () => threadCpuMs() ?? Number.POSITIVE_INFINITY : processCpuMs,
+    });
+  }
   return ready;
 }
 

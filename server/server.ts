@@ -235,13 +235,17 @@ export interface ServerHooks {
   noticeArrival(message: Message): void;
 }
 
-/** After documents close and none closes for this long, the shell caches are dropped and memory is collected. */
+/**
+ * After documents close and none closes for this long, the shell caches are dropped and memory is collected,
+ * once the server has also been quiet (no message arrived, no lint ended) for as long: the collection that
+ * gives memory back takes a few hundred ms, which a lint must not wait for.
+ */
 export const RELEASE_AFTER_CLOSE_MS = 1000;
-/** Logged (window/logMessage) once that is done. */
+/** Logged (window/logMessage) once that is done, followed by the document count and the memory in use. */
 export const RELEASED = 'Released the shell caches after documents closed';
 
 export interface ServerOptions {
-  /** A full garbage collection (main.ts passes V8's when it can), run when memory is released. */
+  /** A full, memory-reducing garbage collection (main.ts passes V8's when it can), run when memory is released. */
   collectGarbage?: () => void;
 }
 
@@ -267,6 +271,8 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
   const scheduled = new Map<string, NodeJS.Timeout>();
   /** Changes (their version) and closes read from the transport but not handled yet, by URI. */
   const arrived = new Map<string, number | 'closed'>();
+  /** When a message last arrived or a lint last ended (performance.now()); the release waits for a quiet moment. */
+  let lastActivity = 0;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -430,12 +436,16 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
   }
 
   async function diagnosticsFor(doc: TextDocument): Promise<Diagnostic[]> {
-    if (isConfigDocument(doc.uri)) {
-      await engineReady;
-      return configs.check(filePathOf(doc.uri)!, doc.getText()).map(configDiagnostic);
+    try {
+      if (isConfigDocument(doc.uri)) {
+        await engineReady;
+        return configs.check(filePathOf(doc.uri)!, doc.getText()).map(configDiagnostic);
+      }
+      const { findings } = await analyse(doc);
+      return findings.map((f) => toDiagnostic(f, doc.version));
+    } finally {
+      lastActivity = performance.now();
     }
-    const { findings } = await analyse(doc);
-    return findings.map((f) => toDiagnostic(f, doc.version));
   }
 
   async function publish(doc: TextDocument): Promise<void> {
@@ -479,17 +489,22 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
   });
 
   // The shell caches are shared by all documents and keyed by RUN text, so the entries of closed documents
-  // cannot be told apart: once closing settles, all are dropped (open documents parse their RUNs again on
-  // their next lint, one cold lint each) and a full GC lets the process shrink back.
+  // cannot be told apart: once closing settles and the server is quiet, all are dropped (open documents parse
+  // their RUNs again on their next lint, one cold lint each) and a memory-reducing GC lets the process shrink back.
   let releaseTimer: NodeJS.Timeout | undefined;
-  function scheduleRelease(): void {
+  function scheduleRelease(wait = RELEASE_AFTER_CLOSE_MS): void {
     clearTimeout(releaseTimer);
     releaseTimer = setTimeout(() => {
+      // Not while documents are being edited: the next change would wait for the collection.
+      const quiet = performance.now() - lastActivity;
+      if (quiet < RELEASE_AFTER_CLOSE_MS) return scheduleRelease(RELEASE_AFTER_CLOSE_MS - quiet);
       clearParseCache();
       clearRunShellCache();
       serverOptions.collectGarbage?.();
-      connection.console.log(`${RELEASED} (${documents.all().length} documents open)`);
-    }, RELEASE_AFTER_CLOSE_MS);
+      const { rss, heapTotal, heapUsed } = process.memoryUsage();
+      const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+      connection.console.log(`${RELEASED} (${documents.all().length} documents open; RSS ${mb(rss)} MB, V8 heap ${mb(heapUsed)} MB used of ${mb(heapTotal)} MB)`);
+    }, wait);
     releaseTimer.unref();
   }
 
@@ -626,6 +641,7 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
 
   return {
     noticeArrival(message: Message): void {
+      lastActivity = performance.now();
       const m = message as { method?: unknown; params?: { textDocument?: { uri?: unknown; version?: unknown } } };
       const uri = m.params?.textDocument?.uri;
       if (typeof uri !== 'string') return;

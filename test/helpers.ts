@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadEngine } from '../server/loadEngine';
+import { loadEngine as loadEngineWith } from '../server/loadEngine';
 import { lint, type EngineOptions } from '../shared/engine';
 import type { Finding } from '../shared/types';
 
@@ -11,7 +11,8 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'files');
 export const GUIDE = path.resolve(ROOT, '..', 'shared', 'guide');
 
-export { loadEngine };
+/** The engine as the CLI loads it (usable as a `before` hook: takes no argument). */
+export const loadEngine = (): Promise<void> => loadEngineWith();
 
 /** Lints with rule crashes turned into test failures. */
 export function lintStrict(text: string, options: EngineOptions = {}): Finding[] {
