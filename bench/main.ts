@@ -61,8 +61,7 @@ async function main(): Promise<void> {
 
   const engine: EngineResult[] = [];
   if (only.includes('engine')) {
-    // As the language server runs it (the CLI, short-lived, keeps V8's baseline compiler for the shell parser).
-    await loadEngine({ optimizeShellParser: true });
+    await loadEngine();
     const p = (full: number, fast: number) => (quick ? fast : full);
     const sets = [
       { name: 'corpus', docs: corpus, passes: p(7, 3), reps: 1 },

@@ -49,31 +49,24 @@ const schedstatBuffer = Buffer.alloc(128);
 
 const threadClock = threadCpuMs() !== null;
 
-export interface EngineLoadOptions {
-  /**
-   * Let V8 compile tree-sitter-bash with its optimising compiler, in the background: shell parses get ~30% faster
-   * (corpus RUNs: 161 -> 114 ms, reading trees 57 -> 43 ms), for ~0.5 s of CPU on helper threads after the start
-   * and ~25-50 MB more memory (compiled code, the compiler's own allocations). Worth it for the language server,
-   * which lives for hours; not for a CLI run, which would take 0.2 s -> 0.7 s on one file. Only with a per-thread
-   * CPU clock: the parse budget (20 ms + 0.5 µs per character of CPU time, so that a busy machine cannot cancel a
-   * normal parse) must not count the compiler's threads. Otherwise, and by default, only V8's baseline compiler
-   * runs. Decided by the first call, before the parser's WASM is compiled.
-   */
-  optimizeShellParser?: boolean;
-}
+// V8's optimising WASM compiler would make shell parses ~30% faster once warm (corpus RUNs: 161 -> 114 ms, reading
+// trees 57 -> 43 ms), but compiles all of tree-sitter-bash in the background when the flag is set: ~0.5 s of CPU
+// after the start (a CLI run on one file took 0.7 s instead of 0.2 s; the server's first diagnostics came later)
+// and 25-50 MB more memory (the server went over 150 MB with 200 documents open). Only the baseline compiler runs.
+// (The per-thread CPU clock would have let the parse budget ignore the compiler's threads.)
+v8.setFlagsFromString('--liftoff-only');
 
 let ready: Promise<void> | null = null;
 
-export function loadEngine(options: EngineLoadOptions = {}): Promise<void> {
-  if (!ready) {
-    v8.setFlagsFromString(options.optimizeShellParser && threadClock ? '--wasm-tiering-budget=100000' : '--liftoff-only');
-    ready = initShellParser({
-      runtime: fs.readFileSync(locate(FILES.runtime)),
-      bash: fs.readFileSync(locate(FILES.bash)),
-      // (should the thread's statistics become unreadable, the parse is given up rather than timed by another clock)
-      cpuClock: threadClock ? () => threadCpuMs() ?? Number.POSITIVE_INFINITY : processCpuMs,
-    });
-  }
+export function loadEngine(): Promise<void> {
+  ready ??= initShellParser({
+    runtime: fs.readFileSync(locate(FILES.runtime)),
+    bash: fs.readFileSync(locate(FILES.bash)),
+    // The parse budget counts CPU time, so that a busy machine cannot cancel a normal parse: the parsing thread's
+    // where the system tells it (should its statistics become unreadable, the parse is given up rather than timed
+    // by another clock), else the process's.
+    cpuClock: threadClock ? () => threadCpuMs() ?? Number.POSITIVE_INFINITY : processCpuMs,
+  });
   return ready;
 }
 

@@ -259,7 +259,7 @@ if (process.argv.includes('--stdio')) {
 // The server must outlive any bug in a rule or a handler: log it, keep serving.
 process.on('uncaughtException', (error) => connection.console.error(`Unexpected error: ${String(error?.stack ?? error)}`));
 process.on('unhandledRejection', (error) => connection.console.error(`Unexpected rejection: ${String((error as Error)?.stack ?? error)}`));
-const engineReady = loadEngine({ optimizeShellParser: true });
+const engineReady = loadEngine();
 engineReady.catch((error) => connection.console.error(`Could not load the shell parser: ${String(error)}`));
 noticeArrival = startServer(connection, engineReady, { collectGarbage: fullGc() }).noticeArrival;
 
