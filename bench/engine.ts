@@ -75,7 +75,8 @@ export function benchEngine(set: EngineSet, log: (line: string) => void): Engine
   // Warm-up: JIT, and the RUN cache for "warm" (cold runs empty it: warm runs right after a lint of the same text).
   // No collection is forced between samples, only once here: after a forced full GC, V8 sizes its heap limits to
   // what is live and the next pass pays for extra major collections (a corpus cold lint measured 3.2× parse with
-  // gc() before every sample, 2.4× without; parse-only 7.7 and 8.4 ms per 1,000 lines). A server or CLI never
+  // gc() before every sample, 2.4× without, with the optimising WASM compiler then on; parse-only 7.7 and 8.4 ms per
+  // 1,000 lines). A server or CLI never
   // forces one between lints. Each measure still pays for the garbage it makes, and, in the rotating order, for
   // some of the previous one's.
   gc();
