@@ -5,7 +5,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { before, describe, it } from 'node:test';
-import { parserDirectives, syntaxDirectiveEdit, syntaxSupports, SYNTAX_DIRECTIVE } from '../../shared/buildkit';
+import { directiveLine, parserDirectives, syntaxDirectiveEdit, syntaxSupports, SYNTAX_DIRECTIVE } from '../../shared/buildkit';
+import fc from 'fast-check';
 import { DockerfileModel } from '../../shared/dockerfile';
 import { fixAll } from '../../shared/engine';
 import { credentialIn, isSecretName, nameTokens } from '../../shared/rules/secret-in-arg-env';
@@ -84,6 +85,19 @@ describe('buildkit helpers', () => {
         for (const id of ['secret-in-arg-env', 'ssh-mount', 'syntax-directive']) assert.ok(!after.includes(id), `${id} left after fix-all`);
       }
     }
+  });
+});
+
+describe('parser directive lines', () => {
+  it('are read as the regular expression they replaced read them, in linear time', () => {
+    // Quadratic on long runs of blanks followed by something else (see directiveLine).
+    const OLD = /^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$/;
+    const unit = fc.constantFrom(' ', '\t', 'a', 'Z', '1', '=', ':', '/', '\\', '#', '\u2028', '\r', '\n', '-');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 20 }), fc.constantFrom('', '# ', '#', ' #\t', '# syntax', '#check ='), (text, prefix) => {
+      const line = prefix + text;
+      const old = OLD.exec(line);
+      assert.deepEqual(directiveLine(line), old ? { name: old[1], value: old[2] } : null, JSON.stringify(line));
+    }), { numRuns: 3000, seed: 1128008 });
   });
 });
 
