@@ -13,6 +13,7 @@ import {
   Arg, Argument, DockerfileParser, Env, From, Instruction as AstInstruction,
   type Dockerfile, type Instruction, type Run, type Heredoc,
 } from 'dockerfile-ast';
+import { linearPropertyValues } from './propertyValue';
 import { LineIndex } from './textDocument';
 import { parseShell, type ShellCommand, type ShellScript } from './shell/parser';
 import type { Range } from './types';
@@ -639,6 +640,7 @@ function copyArgument(a: Argument): Argument {
 }
 
 memoizeArguments();
+linearPropertyValues();
 
 // dockerfile-ast hands each comment to its build stage by testing every stage, whose range it recomputes
 // each time (Dockerfile.organizeComments): quadratic, seconds on a 50,000-line file. For the documents

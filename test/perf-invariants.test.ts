@@ -12,6 +12,7 @@ import { clearRunShellCache, DockerfileModel, tokenizeCount } from '../shared/do
 import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { memoByObject } from '../shared/memo';
+import { originalPropertyValue, propertyValue } from '../shared/propertyValue';
 import { threadCpuMs } from '../server/loadEngine';
 import { Worker } from 'worker_threads';
 import { clearParseCache, parseCount, parseShell } from '../shared/shell/parser';
@@ -368,6 +369,28 @@ const ARGS_AND_ENVS = fc.array(fc.constantFrom(
 ), { minLength: 0, maxLength: 16 }).map((lines) => lines.join('\n'));
 
 describe('shortcuts around dockerfile-ast', () => {
+  it('read property values as dockerfile-ast does (generated keys and values, both escape characters)', () => {
+    assert.notEqual(originalPropertyValue, propertyValue, 'the model replaced dockerfile-ast\'s Property.getValue');
+    const unit = fc.constantFrom(' ', '\t', '\\', '`', '#', '\n', '\r', '"', "'", 'a', '=', '$');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 32 }), fc.constantFrom('\\', '`'), (value, escape) => {
+      assert.equal(propertyValue(value, escape), originalPropertyValue(value, escape), JSON.stringify([value, escape]));
+    }), { numRuns: 5000 });
+  });
+
+  it('read every property of the corpus as dockerfile-ast does', { skip: noCorpus }, () => {
+    let compared = 0;
+    for (const { text } of corpus) {
+      const escape = new DockerfileModel(text).escapeChar;
+      for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+        if (!['ENV', 'ARG', 'LABEL'].includes(instruction.getKeyword())) continue;
+        const raw = instruction.getArgumentsContent() ?? '';
+        assert.equal(propertyValue(raw, escape), originalPropertyValue(raw, escape));
+        compared++;
+      }
+    }
+    assert.ok(compared > 500, `${compared} ENV/ARG/LABEL instructions compared`);
+  });
+
   function compareVariables(text: string, names: string[]): void {
     const model = new DockerfileModel(text);
     const plain = DockerfileParser.parse(text);
@@ -498,20 +521,22 @@ describe('the parse budget\'s clock', () => {
   const linux = threadCpuMs() !== null ? false : 'no per-thread CPU clock here (not Linux)';
 
   it('counts this thread\'s work and not another thread\'s', { skip: linux }, async () => {
-    const spin = (ms: number) => { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x++; return x; };
+    // Busy until the process has used 150 ms of CPU (not of wall time: on a loaded machine a thread gets less).
+    const processMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+    const spinCpu = (ms: number) => { const end = processMs() + ms; let x = 0; while (processMs() < end) x++; return x; };
     const before = threadCpuMs()!;
-    spin(150);
+    spinCpu(150);
     const own = threadCpuMs()! - before;
-    assert.ok(own >= 100, `busy 150 ms on this thread, clock advanced ${own} ms`);
-    // A worker (as V8's compiler threads are) busy for 300 ms while this thread only waits for its message.
-    const processBefore = process.cpuUsage();
+    assert.ok(own >= 100, `150 ms of CPU used by this thread, its clock advanced ${own} ms`);
+    // A worker (as V8's compiler threads are) busy for 300 ms of CPU while this thread only waits for its message.
+    const processBefore = processMs();
     const threadBefore = threadCpuMs()!;
-    const worker = new Worker('const end = Date.now() + 300; let x = 0; while (Date.now() < end) x++; require("worker_threads").parentPort.postMessage(x);', { eval: true });
+    const worker = new Worker(`const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+      const end = cpu() + 300; let x = 0; while (cpu() < end) x++; require('worker_threads').parentPort.postMessage(x);`, { eval: true });
     await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
     await worker.terminate();
     const threadUsed = threadCpuMs()! - threadBefore;
-    const used = process.cpuUsage(processBefore);
-    const processUsed = (used.user + used.system) / 1000;
+    const processUsed = processMs() - processBefore;
     assert.ok(processUsed - threadUsed >= 200, `the process clock saw the worker (${processUsed} ms), this thread's did not (${threadUsed} ms)`);
   });
 });
