@@ -109,8 +109,8 @@ export function clearParseCache(): void {
 // its budget, which must stay well inside the whole lint's (50 ms + 2 µs per character). Real scripts are far
 // from it: over the corpus's 1,461 RUNs the slowest parse took 1.6 ms, under 8% of its budget, and long ones
 // run at 0.3-0.6 µs per character (the progress callback's `hasError` cannot tell the slow inputs apart: it is
-// still false while tree-sitter-bash recovers from `>>>>`). Cancelled parses are not cached: a blip (GC, a
-// busy machine) cannot stick to a RUN.
+// still false while tree-sitter-bash recovers from `>>>>`). Cancelled parses of scripts under KEEP_GIVEN_UP_FROM
+// are not cached: a blip (a GC pause) cannot stick to an ordinary RUN.
 const PARSE_BUDGET_MS = 20;
 const PARSE_BUDGET_MS_PER_CHAR = 0.0005;
 // (shared/ is typed without host globals: performance is looked up, Date is the fallback)
@@ -145,7 +145,12 @@ export function parseShell(source: string): ShellScript {
   const tree = parser.parse(text, null, { progressCallback });
   if (!tree) {
     parser.reset(); // otherwise the next parse resumes this one
-    return { commands: [], chains: [], hasErrors: true, cancelled: true };
+    const given: ShellScript = { commands: [], chains: [], hasErrors: true, cancelled: true };
+    // A long script is not tried again on every lint (that is its whole budget each time), and a fix-all, or a
+    // second one, sees it as the first lint did: near its budget, a parse may otherwise finish one time and not
+    // the next (fuzz seed 1128011 case 434: a 1 MB RUN; the second fix-all fixed what the first had not seen).
+    if (source.length >= KEEP_GIVEN_UP_FROM) remember(source, given);
+    return given;
   }
   let script: ShellScript;
   try {
@@ -153,6 +158,14 @@ export function parseShell(source: string): ShellScript {
   } finally {
     tree.delete(); // WASM memory is not garbage-collected
   }
+  remember(source, script);
+  return script;
+}
+
+/** Scripts of at least this many characters stay given up once their parse was (see parseShell). */
+export const KEEP_GIVEN_UP_FROM = 64 * 1024;
+
+function remember(source: string, script: ShellScript): void {
   cache.set(source, script);
   cacheChars += source.length;
   while (cache.size > CACHE_LIMIT || (cacheChars > CACHE_CHARS && cache.size > 1)) {
@@ -160,7 +173,6 @@ export function parseShell(source: string): ShellScript {
     cache.delete(oldest);
     cacheChars -= oldest.length;
   }
-  return script;
 }
 
 // Reading the tree costs over half as much as parsing it: each property of a node that is not already on the
