@@ -25,7 +25,7 @@ import * as path from 'path';
 import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
 import * as fc from 'fast-check';
 import { DockerfileParser } from 'dockerfile-ast';
-import { loadEngine, threadCpuMs } from '../server/loadEngine';
+import { loadEngine, processCpuMs, threadCpuMs } from '../server/loadEngine';
 import * as dockerfileModule from '../shared/dockerfile';
 import { fixAll, lint } from '../shared/engine';
 import { RULES } from '../shared/rules';
@@ -351,12 +351,7 @@ export function clearCaches(): void {
 }
 
 /** This thread's CPU time where the system tells it, else the process's (which V8's helper threads add to). */
-function cpuMs(): number {
-  const thread = threadCpuMs();
-  if (thread !== null) return thread;
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
+const cpuMs = (): number => threadCpuMs() ?? processCpuMs();
 
 /**
  * One cold lint call, timed as min(wall, CPU): CPU time ignores other processes competing for the machine,

@@ -70,7 +70,7 @@ export function loadEngine(): Promise<void> {
   return ready;
 }
 
-function processCpuMs(): number {
+export function processCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }

@@ -83,13 +83,11 @@ export function propertyValue(input: string, escapeChar: string): string {
             }
           }
         }
+        const lineBreak = escapedBreakLength(char);
         if (inDouble) {
-          if (char === '\r') {
+          if (lineBreak) {
             escaped = true;
-            i = i + 2;
-          } else if (char === '\n') {
-            escaped = true;
-            i++;
+            i += lineBreak;
           } else if (char !== '"') {
             if (char === escapeChar) {
               i++;
@@ -98,12 +96,9 @@ export function propertyValue(input: string, escapeChar: string): string {
           }
           continue parseValue;
         } else if (inSingle || literal) {
-          if (char === '\r') {
+          if (lineBreak) {
             escaped = true;
-            i = i + 2;
-          } else if (char === '\n') {
-            escaped = true;
-            i++;
+            i += lineBreak;
           } else {
             out.push(escapeChar);
           }
@@ -112,13 +107,9 @@ export function propertyValue(input: string, escapeChar: string): string {
           // double escape, append one and move on
           out.push(escapeChar);
           i++;
-        } else if (char === '\r') {
+        } else if (lineBreak) {
           escaped = true;
-          // offset one more for \r\n
-          i = i + 2;
-        } else if (char === '\n') {
-          escaped = true;
-          i++;
+          i += lineBreak;
         } else {
           // any other escapes are simply ignored
           out.push(char);
@@ -167,6 +158,14 @@ export function propertyValue(input: string, escapeChar: string): string {
     }
   }
   return out.join('');
+}
+
+/**
+ * How far an escape followed by `char` moves past the escape: 2 for a CR (CRLF is one line break, as the original
+ * counts it), 1 for an LF, 0 when `char` is no line break.
+ */
+function escapedBreakLength(char: string): number {
+  return char === '\r' ? 2 : char === '\n' ? 1 : 0;
 }
 
 /** Index of the first CR or LF after `from`, or -1. */
