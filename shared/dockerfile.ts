@@ -14,6 +14,7 @@ import {
   type Dockerfile, type Instruction, type Run, type Heredoc,
 } from 'dockerfile-ast';
 import { linearPropertyValues } from './propertyValue';
+import { linearHeredocNames } from './heredocName';
 import { LineIndex } from './textDocument';
 import { parseShell, type ShellCommand, type ShellScript } from './shell/parser';
 import type { Range } from './types';
@@ -641,6 +642,8 @@ function copyArgument(a: Argument): Argument {
 
 memoizeArguments();
 linearPropertyValues();
+// (a document parsed here never changes: its heredoc names can be read once)
+linearHeredocNames((instruction) => parsing > 0 || ownDocuments.has((instruction as AstLine).document));
 
 // dockerfile-ast hands each comment to its build stage by testing every stage, whose range it recomputes
 // each time (Dockerfile.organizeComments): quadratic, seconds on a 50,000-line file. For the documents

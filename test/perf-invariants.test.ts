@@ -12,6 +12,7 @@ import { clearRunShellCache, DockerfileModel, tokenizeCount } from '../shared/do
 import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { memoByObject } from '../shared/memo';
+import { originalHeredocNames } from '../shared/heredocName';
 import { originalPropertyValue, propertyValue } from '../shared/propertyValue';
 import { threadCpuMs } from '../server/loadEngine';
 import { Worker } from 'worker_threads';
@@ -459,6 +460,61 @@ describe('shortcuts around dockerfile-ast', () => {
       assert.deepEqual(model.instructions.map(heredocs), plain.map(heredocs));
       for (const i of model.instructions) assert.notEqual((i as Run).getHeredocs(), (i as Run).getHeredocs());
     }
+  });
+
+  /** `work()` with dockerfile-ast's own heredoc-name methods put back for its duration. */
+  function withOriginalHeredocNames<T>(work: () => T): T {
+    const proto = (DockerfileParser.parse('FROM a').getInstructions()[0].constructor as { prototype: object }).prototype;
+    const base = Object.getPrototypeOf(proto) as Record<string, unknown>; // Instruction.prototype, under From's
+    const { getNameRange, getName } = base;
+    base.getNameRange = originalHeredocNames.getNameRange;
+    base.getName = originalHeredocNames.getName;
+    try {
+      return work();
+    } finally {
+      base.getNameRange = getNameRange;
+      base.getName = getName;
+    }
+  }
+
+  const heredocsOf = (i: Instruction) => {
+    try {
+      return (i as Run).getHeredocs().map((h) => [h.getName(), h.getStartRange(), h.getNameRange(), h.getContentRange(), h.getDelimiterRange()]);
+    } catch (error) {
+      return String(error);
+    }
+  };
+
+  it('read heredoc names as dockerfile-ast does (generated RUNs, both escape characters)', () => {
+    assert.ok(originalHeredocNames.getNameRange && originalHeredocNames.getName, 'the model replaced dockerfile-ast\'s heredoc-name methods');
+    const unit = fc.constantFrom('<<', '<', '-', '"', "'", '\\', '`', '#', ' ', '\t', '\n', '\r\n', '\r', 'E', 'O', 'F', 'EOF');
+    const body = fc.string({ unit, maxLength: 24 });
+    fc.assert(fc.property(fc.boolean(), body, body, (backtick, args, rest) => {
+      const text = `${backtick ? '# escape=`\n' : ''}FROM a\nRUN cat ${args}\nEOF\n${rest}\nRUN x <<E\nE\n`;
+      type Named = { getNameRange(r: unknown): unknown; getName(r: unknown): string };
+      for (const [index, instruction] of DockerfileParser.parse(text).getInstructions().entries()) {
+        const named = instruction as unknown as Named;
+        for (const argument of instruction.getArguments()) {
+          const range = argument.getRange();
+          const expected = originalHeredocNames.getNameRange!.call(named, range);
+          assert.deepEqual(named.getNameRange(range), expected, JSON.stringify([text, index, range]));
+          assert.equal(named.getName(expected), originalHeredocNames.getName!.call(named, expected), JSON.stringify([text, index]));
+        }
+      }
+      const theirs = withOriginalHeredocNames(() => DockerfileParser.parse(text).getInstructions().map(heredocsOf));
+      assert.deepEqual(new DockerfileModel(text).instructions.map(heredocsOf), theirs.map((h) => (typeof h === 'string' ? [] : h)), JSON.stringify(text));
+    }), { numRuns: 3000 });
+  });
+
+  it('read the corpus\'s heredoc names as dockerfile-ast does', { skip: noCorpus }, () => {
+    let heredocs = 0;
+    for (const { text } of corpus.filter((f) => f.text.includes('<<'))) {
+      const theirs = withOriginalHeredocNames(() => DockerfileParser.parse(text).getInstructions().map(heredocsOf));
+      const ours = new DockerfileModel(text).instructions.map(heredocsOf);
+      assert.deepEqual(ours, theirs.map((h) => (typeof h === 'string' ? [] : h)));
+      heredocs += ours.flat().length;
+    }
+    assert.ok(heredocs >= 5, `${heredocs} heredocs compared`);
   });
 
   it('hand out fresh FROM ranges, which dockerfile-ast mutates', () => {
