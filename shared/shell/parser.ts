@@ -1,7 +1,7 @@
 // Shell analysis for RUN instructions, on tree-sitter-bash (WASM). Chosen over mvdan-sh because it is
 // about twice as fast on the corpus and error-tolerant: a half-typed line still gives a usable tree.
 // The engine stays free of I/O: whoever starts it hands over the two .wasm files as bytes.
-import { Language, Parser, type Node as SyntaxNode } from 'web-tree-sitter';
+import { Language, Parser, type Node as SyntaxNode, type Tree } from 'web-tree-sitter';
 
 /** A word of a command. Offsets are relative to the parsed source. */
 export interface ShellWord {
@@ -33,7 +33,7 @@ export interface ShellScript {
   /** Top-level statements, each split on `&&` into the commands it chains. */
   chains: ChainItem[][];
   hasErrors: boolean;
-  /** The parse was given up (see PARSE_BUDGET_MS): no commands, and it is tried again on the next lint. */
+  /** The parse was given up (see PARSE_BUDGET_MS): no commands, until the script's text changes. */
   cancelled?: true;
 }
 
@@ -109,8 +109,14 @@ export function clearParseCache(): void {
 // its budget, which must stay well inside the whole lint's (50 ms + 2 µs per character). Real scripts are far
 // from it: over the corpus's 1,461 RUNs the slowest parse took 1.6 ms, under 8% of its budget, and long ones
 // run at 0.3-0.6 µs per character (the progress callback's `hasError` cannot tell the slow inputs apart: it is
-// still false while tree-sitter-bash recovers from `>>>>`). Cancelled parses of scripts under KEEP_GIVEN_UP_FROM
-// are not cached: a blip (a GC pause) cannot stick to an ordinary RUN.
+// still false while tree-sitter-bash recovers from `>>>>`). A given-up script stays given up (cached like a
+// parse) until its text changes: near its budget a parse may finish one time and not the next, and deciding once
+// per text keeps a process's findings stable, so a second fix-all sees what the first saw (fuzz seed 1128011 case
+// 434, a 1 MB RUN; seed 1128016 case 1968, a 3 KB RUN of nested `${a${a…`); nor does a pathological RUN cost its
+// budget again on every keystroke. Trying again once would double what a pathological RUN costs (past the lint's
+// budget). An ordinary RUN is not given up by a pause: the budget counts this thread's CPU time only (other
+// processes do not count), and a parse allocates next to nothing on the JavaScript heap, so no collection runs
+// inside it.
 const PARSE_BUDGET_MS = 20;
 const PARSE_BUDGET_MS_PER_CHAR = 0.0005;
 // (shared/ is typed without host globals: performance is looked up, Date is the fallback)
@@ -130,26 +136,15 @@ export function parseShell(source: string): ShellScript {
   }
   if (!parser) throw new Error('Shell parser not initialised: call initShellParser() first');
   parses++;
-  const budget = PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * source.length;
-  const wallStart = now();
-  const cpuStart = budgetClock();
-  // The CPU clock is a system call: it is read only once the (cheap) wall clock says the budget is spent, since
-  // the parsing thread cannot have used more CPU time than that.
-  // web-tree-sitter's typings say void, its implementation cancels when the callback returns true.
-  const progressCallback = (() => now() - wallStart > budget && budgetClock() - cpuStart > budget) as unknown as () => void;
   // A lone CR is a line break for the editor (LSP) and for dockerfile-ast, but an ordinary character for
   // tree-sitter-bash, whose heredoc scanning then goes quadratic between two progress checks (a 27 KB RUN with
   // thousands of them: 1 s, uncancellable). It is parsed as the line break it is shown as; the length is the
   // same, so offsets hold.
   const text = source.includes('\r') ? source.replace(LONE_CR, '\n') : source;
-  const tree = parser.parse(text, null, { progressCallback });
+  const tree = parseWithinBudget(parser, text);
   if (!tree) {
-    parser.reset(); // otherwise the next parse resumes this one
     const given: ShellScript = { commands: [], chains: [], hasErrors: true, cancelled: true };
-    // A long script is not tried again on every lint (that is its whole budget each time), and a fix-all, or a
-    // second one, sees it as the first lint did: near its budget, a parse may otherwise finish one time and not
-    // the next (fuzz seed 1128011 case 434: a 1 MB RUN; the second fix-all fixed what the first had not seen).
-    if (source.length >= KEEP_GIVEN_UP_FROM) remember(source, given);
+    remember(source, given);
     return given;
   }
   let script: ShellScript;
@@ -162,8 +157,19 @@ export function parseShell(source: string): ShellScript {
   return script;
 }
 
-/** Scripts of at least this many characters stay given up once their parse was (see parseShell). */
-export const KEEP_GIVEN_UP_FROM = 64 * 1024;
+/** One parse of `text`, or null when it ran out of its budget (PARSE_BUDGET_MS). */
+function parseWithinBudget(p: Parser, text: string): Tree | null {
+  const budget = PARSE_BUDGET_MS + PARSE_BUDGET_MS_PER_CHAR * text.length;
+  const wallStart = now();
+  const cpuStart = budgetClock();
+  // The CPU clock is a system call: it is read only once the (cheap) wall clock says the budget is spent, since
+  // the parsing thread cannot have used more CPU time than that.
+  // web-tree-sitter's typings say void, its implementation cancels when the callback returns true.
+  const progressCallback = (() => now() - wallStart > budget && budgetClock() - cpuStart > budget) as unknown as () => void;
+  const tree = p.parse(text, null, { progressCallback });
+  if (!tree) p.reset(); // otherwise the next parse resumes this one
+  return tree;
+}
 
 function remember(source: string, script: ShellScript): void {
   cache.set(source, script);
