@@ -131,7 +131,9 @@ export function isRfc3339(value: string): boolean {
   return true;
 }
 
-const URL_WITH_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+[^\s]*$/;
+// (the host's first character, then anything but blanks: `[^\s/?#]+[^\s]*` means the same but backtracks quadratically
+// through a long URL that ends in a blank)
+const URL_WITH_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#][^\s]*$/;
 // `git@github.com:owner/repo.git`: the scp-like form git itself accepts for a repository location.
 const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/;
 

@@ -313,8 +313,8 @@ export function dropsJsDevDependencies(command: ShellCommand, installs = true): 
   const rest = command.args.slice(unwrapped.firstArg);
   const args = positional(rest) ?? [];
   if (program === 'rm') return args.some((a) => /(^|\/)node_modules\/?$/.test(a));
-  if (program === 'npm' && args[0] === 'prune') return rest.some((w) => w.value !== null && PRODUCTION_FLAG.test(w.value));
-  if (program === 'pnpm' && args[0] === 'prune') return rest.some((w) => w.value === '-P' || (w.value !== null && PRODUCTION_FLAG.test(w.value)));
+  if (program === 'npm' && args[0] === 'prune') return rest.some((w) => w.value !== null && isProductionFlag(w.value));
+  if (program === 'pnpm' && args[0] === 'prune') return rest.some((w) => w.value === '-P' || (w.value !== null && isProductionFlag(w.value)));
   if (!installs) return false;
   const install = jsInstallOf(command);
   return install !== null && install.mode === 'production';
@@ -325,6 +325,11 @@ export function dropsJsDevDependencies(command: ShellCommand, installs = true): 
 
 const PRODUCTION_FLAG = /^(--production(=true)?|--prod|--omit=.*\bdev\b.*|--only=prod(uction)?)$/;
 const DEVELOPMENT_FLAG = /^(--production=false|--include=.*\bdev\b.*|--only=dev(elopment)?|--dev|-D)$/;
+// Neither matches a word with a line terminator in it; testing that first keeps them linear (`.*\bdev\b.*$` scans
+// to the terminator from every `dev` of `--omit=dev dev dev …`).
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+export const isProductionFlag = (word: string): boolean => !LINE_TERMINATOR.test(word) && PRODUCTION_FLAG.test(word);
+export const isDevelopmentFlag = (word: string): boolean => !LINE_TERMINATOR.test(word) && DEVELOPMENT_FLAG.test(word);
 
 const NPM_INSTALL = new Set([
   'install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall',
@@ -401,8 +406,8 @@ export function jsInstallOf(command: ShellCommand): JsInstall | null {
   }
   if (options.some((o) => o === '-g' || o === '--global' || o === '--location=global' || INFO_OPTION.test(o))) return null;
   let mode: JsInstall['mode'] = 'default';
-  if (options.some((o) => PRODUCTION_FLAG.test(o) || (tool === 'pnpm' && o === '-P'))) mode = 'production';
-  else if (options.some((o) => DEVELOPMENT_FLAG.test(o))) mode = 'development';
+  if (options.some((o) => isProductionFlag(o) || (tool === 'pnpm' && o === '-P'))) mode = 'production';
+  else if (options.some((o) => isDevelopmentFlag(o))) mode = 'development';
   return { tool, word, mode, berry: tool === 'yarn' && options.some((o) => BERRY_OPTIONS.test(o)), options };
 }
 

@@ -13,6 +13,10 @@ import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { memoByObject } from '../shared/memo';
 import { originalHeredocNames } from '../shared/heredocName';
+import { isAbsoluteUrl } from '../shared/labels';
+import { serviceAccountJson } from '../shared/rules/secret-file-copy';
+import { cutLastLineFrom } from '../shared/shell/commands';
+import { isDevelopmentFlag, isProductionFlag } from '../shared/toolchains';
 import { originalPropertyValue, propertyValue } from '../shared/propertyValue';
 import { threadCpuMs } from '../server/loadEngine';
 import { Worker } from 'worker_threads';
@@ -453,6 +457,32 @@ describe('shortcuts around dockerfile-ast', () => {
       assert.deepEqual(model.instructions.map(heredocs), plain.map(heredocs));
       for (const i of model.instructions) assert.notEqual((i as Run).getHeredocs(), (i as Run).getHeredocs());
     }
+  });
+
+  it('cut a word from a mark on its last line as the regular expressions they replace did', () => {
+    const unit = fc.constantFrom('=', '@', 'a', '/', '\n', '\r', '\u2028', '\u2029', ' ');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 24 }), (value) => {
+      assert.equal(cutLastLineFrom(value, '='), value.replace(/=.*$/, ''), JSON.stringify(value));
+      assert.equal(cutLastLineFrom(value, '@'), value.replace(/@.*$/, ''), JSON.stringify(value));
+    }), { numRuns: 3000 });
+  });
+
+  it('test names and flags as the regular expressions they replace did', () => {
+    const name = fc.string({ unit: fc.constantFrom('service', 'account', '-', '_', '.json', '.', 'x', '/', '\n', '\u2028'), maxLength: 10 });
+    fc.assert(fc.property(name, (value) => {
+      assert.equal(serviceAccountJson(value), /service[-_]?account.*\.json$/.test(value), JSON.stringify(value));
+    }), { numRuns: 3000 });
+    const url = fc.string({ unit: fc.constantFrom('a', 'B', '1', '+', '.', '-', ':', '/', '?', '#', ' ', '\n', 'x@', '//'), maxLength: 12 });
+    fc.assert(fc.property(url, (value) => {
+      assert.equal(isAbsoluteUrl(value), /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+[^\s]*$/.test(value), JSON.stringify(value));
+    }), { numRuns: 3000 });
+    const flag = fc.tuple(fc.constantFrom('--omit=', '--include=', '--production', '--only=', '--prod', '-D', '--dev', ''),
+      fc.string({ unit: fc.constantFrom('dev', 'prod', 'uction', 'elopment', '=true', '=false', ',', ' ', 'x', '\n', '\r', '\u2029'), maxLength: 6 }))
+      .map(([a, b]) => a + b);
+    fc.assert(fc.property(flag, (value) => {
+      assert.equal(isProductionFlag(value), /^(--production(=true)?|--prod|--omit=.*\bdev\b.*|--only=prod(uction)?)$/.test(value), JSON.stringify(value));
+      assert.equal(isDevelopmentFlag(value), /^(--production=false|--include=.*\bdev\b.*|--only=dev(elopment)?|--dev|-D)$/.test(value), JSON.stringify(value));
+    }), { numRuns: 3000 });
   });
 
   /** `work()` with dockerfile-ast's own heredoc-name methods put back for its duration. */

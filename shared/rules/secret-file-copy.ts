@@ -18,6 +18,7 @@
 // being copied, and what replaces it depends on how the build uses it.
 import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { DockerfileModel } from '../dockerfile';
+import { lastLineOf } from '../shell/commands';
 import type { Rule } from '../rule';
 import type { Localized, Range } from '../types';
 
@@ -82,7 +83,7 @@ export function secretFileKind(path: string): Kind | null {
     const env = /^\.env\.(.+)$/.exec(lower);
     if (env) return env[1].split('.').some((part) => ENV_TEMPLATES.has(part)) ? null : 'env';
     if (lower === '.aws' || /(^|\/)\.aws\/credentials$/i.test(p)) return 'cloud';
-    if (lower === 'credentials.json' || /service[-_]?account.*\.json$/.test(lower)) return 'cloud';
+    if (lower === 'credentials.json' || serviceAccountJson(lower)) return 'cloud';
     if (/(^|\/)\.docker\/config\.json$/i.test(p)) return 'docker';
     if (lower === '.kube' || /(^|\/)\.kube\/config$/i.test(p) || /^kubeconfig(\.(ya?ml|json))?$/.test(lower)) return 'kube';
   }
@@ -198,3 +199,12 @@ export const secretFileCopy: Rule = {
     }
   },
 };
+
+/**
+ * `/service[-_]?account.*\.json$/.test(name)` in linear time (the regular expression scans on from every
+ * `serviceaccount` of a long name without a match).
+ */
+export function serviceAccountJson(name: string): boolean {
+  const line = lastLineOf(name);
+  return line.endsWith('.json') && /service[-_]?account/.test(line.slice(0, -'.json'.length));
+}

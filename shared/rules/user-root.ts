@@ -4,7 +4,7 @@ import type { Flag, Instruction, JSONInstruction } from 'dockerfile-ast';
 import { substituteVariables, type DockerfileModel, type Stage } from '../dockerfile';
 import { imageFamily, imageRefWithoutVariables, runsAsNonRoot, shippedNonRootUser, type ImageFamily, type ImageRef } from '../images';
 import type { Rule } from '../rule';
-import { basename, unwrapCommand } from '../shell/commands';
+import { basename, cutLastLineFrom, unwrapCommand } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { Localized, Position, Range, TextEdit } from '../types';
 
@@ -506,7 +506,7 @@ export function dropsPrivilegesAtRuntime(model: DockerfileModel, stage: Stage): 
   for (const s of chainOf(stage)) {
     for (const { shell } of model.runsOf(s)) {
       for (const command of shell.script.commands) {
-        if ([command.name, ...command.args].some((w) => w.value !== null && PRIVILEGE_DROPPERS.has(basename(w.value.replace(/=.*$/, '')) ?? ''))) return true;
+        if ([command.name, ...command.args].some((w) => w.value !== null && PRIVILEGE_DROPPERS.has(basename(cutLastLineFrom(w.value, '=')) ?? ''))) return true;
       }
     }
     for (const instruction of s.instructions) {

@@ -95,6 +95,26 @@ const unwrapOnce = memoByObject((command: ShellCommand): { name: ShellWord; firs
   return null;
 });
 
+/** The text after the last line terminator of `value` (the ones a regular expression's `.` does not match). */
+export function lastLineOf(value: string): string {
+  for (let i = value.length - 1; i >= 0; i--) {
+    const c = value.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return value.slice(i + 1);
+  }
+  return value;
+}
+
+/**
+ * `value` without the part of its last line from the first `mark` on: what `value.replace(/=.*$/, '')` gives for
+ * `mark` '=', in linear time (that regex tries every `=` and scans on to the next line break, quadratic on a word of
+ * thousands of `=` before a line terminator: fuzz seed 1128015 case 6584, 11 s).
+ */
+export function cutLastLineFrom(value: string, mark: string): string {
+  const lineStart = value.length - lastLineOf(value).length;
+  const at = value.indexOf(mark, lineStart);
+  return at < 0 ? value : value.slice(0, at);
+}
+
 /** The program's base name: `/usr/bin/apt-get` → `apt-get`. */
 export function basename(value: string | null): string | null {
   if (value === null) return null;

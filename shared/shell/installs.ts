@@ -10,7 +10,7 @@ import type { Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileModel } from '../dockerfile';
 import type { Range } from '../types';
 import { memoByObject } from '../memo';
-import { basename, packageManagerCall, unwrapCommand, type PackageManagerCall } from './commands';
+import { basename, cutLastLineFrom, packageManagerCall, unwrapCommand, type PackageManagerCall } from './commands';
 import { parseShell, type ShellCommand, type ShellWord } from './parser';
 
 export type Ecosystem = 'apt' | 'apk' | 'pip' | 'npm' | 'gem' | 'go' | 'rpm';
@@ -145,7 +145,7 @@ function apkSpec(word: ShellWord, value: string): PackageSpec | null {
   if (/\.apk$/i.test(value) || isPath(value) || URL.test(value)) return null;
   if (value.includes(':')) return null; // providers: `so:libssl.so.3`, `cmd:git`, `pc:zlib`
   const op = value.search(/[=~<>]/);
-  if (op > 0) return spec(word, value.slice(0, op).replace(/@.*$/, ''), true, null);
+  if (op > 0) return spec(word, cutLastLineFrom(value.slice(0, op), '@'), true, null);
   const at = value.indexOf('@');
   const name = at > 0 ? value.slice(0, at) : value;
   if (!name || hasGlob(name)) return null;
