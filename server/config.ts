@@ -374,7 +374,7 @@ export function isIgnoredPath(config: ResolvedConfig, file: string): boolean {
   if (!config.ignorePaths.length || !config.ignoreRoot) return false;
   const relative = path.relative(config.ignoreRoot, path.resolve(file)).split(path.sep).join('/');
   if (!relative || relative === '..' || relative.startsWith('../') || path.isAbsolute(relative)) return false;
-  const patterns = config.ignorePaths.map((p) => p.replace(/^\.\//, '').replace(/^\//, '').replace(/\/+$/, '')).filter(Boolean);
+  const patterns = config.ignorePaths.map((p) => p.replace(/^\.\//, '').replace(/^\//, '').replace(/(?<!\/)\/+$/, '')).filter(Boolean);
   const key = JSON.stringify(patterns);
   let isMatch = matchers.get(key);
   if (!isMatch) {

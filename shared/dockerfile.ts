@@ -853,6 +853,7 @@ function spanOf(instructions: readonly Instruction[]): LineSpan {
 }
 
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const PLAIN_VARIABLE = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /**
  * Expands `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` with `lookup`.
@@ -861,13 +862,18 @@ const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z
 export function substituteVariables(value: string, lookup: (name: string) => string | null | undefined): string | null {
   if (!value.includes('$')) return value;
   let unresolved = false;
-  const expanded = value.replace(VARIABLE, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, plain: string | undefined) => {
-    const v = lookup(braced ?? plain!);
+  const expand = (name: string, op?: string, word?: string): string => {
+    const v = lookup(name);
     const has = v !== undefined && v !== null && v !== '';
     if (op === '-') return has ? v! : word ?? '';
     if (op === '+') return has ? word ?? '' : '';
     if (!has) unresolved = true;
     return v ?? '';
-  });
+  };
+  // After the last `}` no braced form can match, and VARIABLE's `[^}]*` would scan to the end from every `${A-` there
+  // (quadratic): that tail is read for plain `$VAR`s only, which gives the same expansion.
+  const tail = value.lastIndexOf('}') + 1;
+  const expanded = value.slice(0, tail).replace(VARIABLE, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, plain: string | undefined) => expand(braced ?? plain!, op, word))
+    + value.slice(tail).replace(PLAIN_VARIABLE, (_m, name: string) => expand(name));
   return unresolved ? null : expanded;
 }

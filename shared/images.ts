@@ -565,7 +565,7 @@ export interface RegistryEntry {
 }
 
 export function parseRegistryEntry(entry: string): RegistryEntry | null {
-  const text = entry.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/\/+$/, '');
+  const text = entry.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/(?<!\/)\/+$/, '');
   if (!text) return null;
   const slash = text.indexOf('/');
   const host = normalizeRegistryHost(slash < 0 ? text : text.slice(0, slash));

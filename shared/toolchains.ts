@@ -5,7 +5,7 @@
 import type { Copy, Flag, Instruction, PropertyInstruction, Run } from 'dockerfile-ast';
 import type { DockerfileModel, Stage } from './dockerfile';
 import { imageRefWithoutVariables, type ImageRef } from './images';
-import { basename, unwrapCommand } from './shell/commands';
+import { basename, LINE_TERMINATOR, unwrapCommand } from './shell/commands';
 import type { ShellCommand, ShellWord } from './shell/parser';
 import type { Localized } from './types';
 
@@ -327,7 +327,6 @@ const PRODUCTION_FLAG = /^(--production(=true)?|--prod|--omit=.*\bdev\b.*|--only
 const DEVELOPMENT_FLAG = /^(--production=false|--include=.*\bdev\b.*|--only=dev(elopment)?|--dev|-D)$/;
 // Neither matches a word with a line terminator in it; testing that first keeps them linear (`.*\bdev\b.*$` scans
 // to the terminator from every `dev` of `--omit=dev dev dev …`).
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 export const isProductionFlag = (word: string): boolean => !LINE_TERMINATOR.test(word) && PRODUCTION_FLAG.test(word);
 export const isDevelopmentFlag = (word: string): boolean => !LINE_TERMINATOR.test(word) && DEVELOPMENT_FLAG.test(word);
 

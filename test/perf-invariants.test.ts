@@ -8,14 +8,18 @@ import * as path from 'path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run } from 'dockerfile-ast';
-import { clearRunShellCache, DockerfileModel, tokenizeCount } from '../shared/dockerfile';
+import { clearRunShellCache, DockerfileModel, substituteVariables, tokenizeCount } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { memoByObject } from '../shared/memo';
 import { originalHeredocNames } from '../shared/heredocName';
 import { isAbsoluteUrl } from '../shared/labels';
+import { APT_ASSUME_YES } from '../shared/rules/apt-assume-yes';
+import { RECOMMENDS_OFF } from '../shared/rules/apt-no-recommends';
+import { nameTokens } from '../shared/rules/secret-in-arg-env';
+import { SED_SUBSTITUTE, SED_TEXT } from '../shared/shell/downloads';
 import { serviceAccountJson } from '../shared/rules/secret-file-copy';
-import { cutLastLineFrom } from '../shared/shell/commands';
+import { cutLastLineFrom, wholeLine } from '../shared/shell/commands';
 import { isDevelopmentFlag, isProductionFlag } from '../shared/toolchains';
 import { originalPropertyValue, propertyValue } from '../shared/propertyValue';
 import { threadCpuMs } from '../server/loadEngine';
@@ -483,6 +487,54 @@ describe('shortcuts around dockerfile-ast', () => {
       assert.equal(isProductionFlag(value), /^(--production(=true)?|--prod|--omit=.*\bdev\b.*|--only=prod(uction)?)$/.test(value), JSON.stringify(value));
       assert.equal(isDevelopmentFlag(value), /^(--production=false|--include=.*\bdev\b.*|--only=dev(elopment)?|--dev|-D)$/.test(value), JSON.stringify(value));
     }), { numRuns: 3000 });
+  });
+
+  it('match as the quadratic regular expressions they replace did (found by a ReDoS checker)', () => {
+    const text = (units: string[], maxLength = 14) => fc.string({ unit: fc.constantFrom(...units), maxLength });
+    const same = (actual: unknown, expected: unknown, value: string) => assert.deepEqual(actual, expected, JSON.stringify(value));
+    // Settings matched whole: a value with a line terminator is ruled out first.
+    const settings = [/^http\.(.+\.)?sslverify=(.*)$/i, /^--setopt=(.+\.)?sslverify=(.*)$/i, /^(.+\.)?sslverify=(.*)$/i,
+      /^Acquire::https::(.+::)?Verify-(Peer|Host)=(.*)$/i, /^(?:.+\.)?gpgcheck=(.*)$/i];
+    fc.assert(fc.property(text(['http.', '--setopt=', 'Acquire::https::', '::', 'Verify-Peer', '.', 'sslverify=', 'gpgcheck=', 'false', 'x', '\n', '\r', '\u2028']), (value) => {
+      for (const pattern of settings) same(wholeLine(pattern, value), pattern.exec(value), value);
+    }), { numRuns: 3000 });
+    // apt options, sed scripts, camel-case names, registry entries.
+    fc.assert(fc.property(text(['Assume-Yes', 'Install-Recommends', ' ', '\t', '\n', '=', '"', "'", 'true', 'false', '0', '1', 'x']), (value) => {
+      same(APT_ASSUME_YES.exec(value), /Assume-Yes\s*(?:=\s*|\s+)["']?(?:true|1|yes|on)\b/i.exec(value), value);
+      same(RECOMMENDS_OFF.exec(value), /Install-Recommends\s*(?:=\s*|\s+)["']?(?:false|0|no|off)\b/i.exec(value), value);
+    }), { numRuns: 3000 });
+    fc.assert(fc.property(text([' ', '\t', '\n', '1', '$', '/', '/x/', 's', '|', 'a', 'i', 'c', '\\', 'x']), (value) => {
+      same(SED_SUBSTITUTE.exec(value), /^\s*(?:[0-9$]+|\/[^/]*\/)?\s*s(.)/.exec(value), value);
+      same(SED_TEXT.exec(value), /^\s*(?:[0-9$]+|\/[^/]*\/)?\s*[aic]\\?\s*/.exec(value), value);
+    }), { numRuns: 3000 });
+    const oldNameTokens = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+      .split(/[_.\-]+/).filter(Boolean).map((t) => t.toLowerCase());
+    fc.assert(fc.property(text(['A', 'B', 'a', 'b', '0', '_', '-', '.', 'AB', 'Ab', 'aB']), (value) => {
+      same(nameTokens(value), oldNameTokens(value), value);
+      same(value.replace(/(?<!\/)\/+$/, ''), value.replace(/\/+$/, ''), value.replace(/[AaBb]/g, '/')); // registry entries
+    }), { numRuns: 3000 });
+  });
+
+  it('expand variables as the quadratic expression it replaces did', () => {
+    const values: Record<string, string | null> = { A: '1', B: '', C: null };
+    const lookup = (name: string) => (name in values ? values[name] : undefined);
+    const before = (value: string) => {
+      let unresolved = false;
+      const expanded = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+        (_m, braced: string | undefined, op: string | undefined, word: string | undefined, plain: string | undefined) => {
+          const v = lookup(braced ?? plain!);
+          const has = v !== undefined && v !== null && v !== '';
+          if (op === '-') return has ? v! : word ?? '';
+          if (op === '+') return has ? word ?? '' : '';
+          if (!has) unresolved = true;
+          return v ?? '';
+        });
+      return unresolved ? null : expanded;
+    };
+    const unit = fc.constantFrom('$', '{', '}', 'A', 'B', 'C', 'D', ':', '-', '+', 'x', ' ', '${A', '${B:-', '$C', '}');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 16 }), (value) => {
+      assert.equal(substituteVariables(value, lookup), before(value), JSON.stringify(value));
+    }), { numRuns: 4000 });
   });
 
   /** `work()` with dockerfile-ast's own heredoc-name methods put back for its duration. */

@@ -33,7 +33,8 @@ const INSTALLS: Record<PackageManagerCall['manager'], ReadonlySet<string>> = {
 };
 
 const TRUE = /^(true|1|yes|on)$/i;
-const APT_ASSUME_YES = /Assume-Yes\s*(?:=\s*|\s+)["']?(?:true|1|yes|on)\b/i;
+// (`\s*(?:=\s*|\s+)` would backtrack quadratically through a long run of blanks; this is the same language)
+export const APT_ASSUME_YES = /Assume-Yes(?:\s*=\s*|\s+)["']?(?:true|1|yes|on)\b/i;
 const RPM_ASSUME_YES = /(?:^|\s)assumeyes\s*=\s*(?:true|1|yes|on)\b/im;
 
 /** apt's quiet level from `-q`, `-qq`, `-q=2`, `--quiet`, `--quiet=2` (clusters stop at value options). */

@@ -122,7 +122,8 @@ export function copiesAptConfig(model: DockerfileModel, stage: Stage, instructio
 }
 
 // `APT::Install-Recommends "false";` in a config file, `APT::Install-Recommends=0` in an -o option.
-const RECOMMENDS_OFF = /Install-Recommends\s*(?:=\s*|\s+)["']?(?:false|0|no|off)\b/i;
+// (`\s*(?:=\s*|\s+)` would backtrack quadratically through a long run of blanks; this is the same language)
+export const RECOMMENDS_OFF = /Install-Recommends(?:\s*=\s*|\s+)["']?(?:false|0|no|off)\b/i;
 const FALSE = /^(false|0|no|off)$/i;
 
 /** Values given with `-o`/`--option` to an apt call. */

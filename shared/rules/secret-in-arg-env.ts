@@ -35,7 +35,8 @@ import type { Localized, LocalizedFix, Range, TextEdit } from '../types';
 export function nameTokens(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    // (tried only where a run of capitals starts: from inside a run it fails the same way, in quadratic time)
+    .replace(/(?<![A-Z])([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .split(/[_.\-]+/)
     .filter(Boolean)
     .map((t) => t.toLowerCase());

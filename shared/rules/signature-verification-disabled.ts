@@ -32,7 +32,7 @@ import type { Rule } from '../rule';
 import {
   assignmentsIn, downloadsIn, matchesInWord, programCall, removeWords, verifiedNames, writtenTexts,
 } from '../shell/downloads';
-import { packageManagerCall } from '../shell/commands';
+import { packageManagerCall, wholeLine } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { LocalizedFix, Range, TextEdit } from '../types';
 
@@ -144,7 +144,7 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       const v = a.value ?? '';
       if (v === '--nogpgcheck' || v === '--no-gpgchecks' || v === '--nogpgchecks') { flag(a); return; }
       const option = optionValue(i, '--setopt', '--setopt');
-      const m = option && /^(?:.+\.)?gpgcheck=(.*)$/i.exec(option.setting);
+      const m = option && wholeLine(/^(?:.+\.)?gpgcheck=(.*)$/i, option.setting);
       if (option && m && !/(^|\.)(repo_|localpkg_)gpgcheck=/i.test(option.setting) && FALSE.test(m[1])) flag(a, option.end);
     });
     return;

@@ -31,6 +31,7 @@ import {
   type ParsedOption,
 } from '../shell/downloads';
 import type { ShellCommand, ShellWord } from '../shell/parser';
+import { wholeLine } from '../shell/commands';
 import type { LocalizedFix, Range, TextEdit } from '../types';
 
 interface Hit {
@@ -161,7 +162,7 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       const v = values[i];
       if (v === '-c' && args[i + 1]) {
         const setting = args[i + 1].value ?? '';
-        const m = /^http\.(.+\.)?sslverify=(.*)$/i.exec(setting);
+        const m = wholeLine(/^http\.(.+\.)?sslverify=(.*)$/i, setting);
         if (m && FALSE.test(m[2])) hits.push({ range: wordRange(model, shell, args[i], args[i + 1]), what: `git -c ${setting}` });
         i++;
         continue;
@@ -197,10 +198,10 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
   if (/^(yum|dnf|microdnf|tdnf|yum-config-manager|dnf-3|dnf5)$/.test(program)) {
     args.forEach((a, i) => {
       const v = a.value ?? '';
-      const attached = /^--setopt=(.+\.)?sslverify=(.*)$/i.exec(v);
+      const attached = wholeLine(/^--setopt=(.+\.)?sslverify=(.*)$/i, v);
       if (attached && FALSE.test(attached[2])) hits.push({ range: wordRange(model, shell, a), what: v });
       if (v === '--setopt' && args[i + 1]?.value) {
-        const m = /^(.+\.)?sslverify=(.*)$/i.exec(args[i + 1].value!);
+        const m = wholeLine(/^(.+\.)?sslverify=(.*)$/i, args[i + 1].value!);
         if (m && FALSE.test(m[2])) hits.push({ range: wordRange(model, shell, a, args[i + 1]), what: `--setopt ${args[i + 1].value}` });
       }
     });
@@ -214,7 +215,7 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       if ((v === '-o' || v === '--option') && args[i + 1]?.value) { setting = args[i + 1].value; end = args[i + 1]; }
       else if (v.startsWith('-o') && v.length > 2 && !v.startsWith('--')) setting = v.slice(2);
       else if (v.startsWith('--option=')) setting = v.slice(9);
-      const m = setting && /^Acquire::https::(.+::)?Verify-(Peer|Host)=(.*)$/i.exec(setting);
+      const m = setting && wholeLine(/^Acquire::https::(.+::)?Verify-(Peer|Host)=(.*)$/i, setting);
       if (m && FALSE.test(m[3])) hits.push({ range: wordRange(model, shell, a, end), what: `-o ${setting}` });
     });
   }

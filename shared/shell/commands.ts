@@ -95,6 +95,18 @@ const unwrapOnce = memoByObject((command: ShellCommand): { name: ShellWord; firs
   return null;
 });
 
+/** The line terminators of regular expressions (what `.` does not match). */
+export const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/**
+ * `pattern.exec(value)` for a pattern that spans the whole value with `^…(.*)$` (no `m` or `s` flag), which no value
+ * with a line terminator matches: such a value is ruled out first, since the pattern would scan on to the terminator
+ * from every `.` or `::` of the value before failing (quadratic).
+ */
+export function wholeLine(pattern: RegExp, value: string): RegExpExecArray | null {
+  return LINE_TERMINATOR.test(value) ? null : pattern.exec(value);
+}
+
 /** The text after the last line terminator of `value` (the ones a regular expression's `.` does not match). */
 export function lastLineOf(value: string): string {
   for (let i = value.length - 1; i >= 0; i--) {

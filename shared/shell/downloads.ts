@@ -805,10 +805,15 @@ const writtenTextsOnce = memoByScript((shell: RunShell): WrittenText[] => {
   return out;
 });
 
+// A sed command's address and name: `s` and its delimiter; `a`, `i` or `c` and the blanks before their text.
+// (`^\s*(?:ADDRESS)?\s*s` is the same language but backtracks quadratically through a long run of blanks.)
+export const SED_SUBSTITUTE = /^\s*(?:(?:[0-9$]+|\/[^/]*\/)\s*)?s(.)/;
+export const SED_TEXT = /^\s*(?:(?:[0-9$]+|\/[^/]*\/)\s*)?[aic]\\?\s*/;
+
 /** The part of a sed script that is written: the replacement of `s`, or the text of `a`/`i`/`c`. */
 function sedWrittenPart(script: string | null): { from: number; to: number } | null {
   if (!script) return null;
-  const s = /^\s*(?:[0-9$]+|\/[^/]*\/)?\s*s(.)/.exec(script);
+  const s = SED_SUBSTITUTE.exec(script);
   if (s) {
     const delim = s[1];
     let i = s[0].length;
@@ -824,7 +829,7 @@ function sedWrittenPart(script: string | null): { from: number; to: number } | n
     }
     return field === 1 ? { from: fieldStart, to: script.length } : null;
   }
-  const text = /^\s*(?:[0-9$]+|\/[^/]*\/)?\s*[aic]\\?\s*/.exec(script);
+  const text = SED_TEXT.exec(script);
   return text ? { from: text[0].length, to: script.length } : null;
 }
 
