@@ -16,6 +16,7 @@ import { originalHeredocNames } from '../shared/heredocName';
 import { isAbsoluteUrl } from '../shared/labels';
 import { APT_ASSUME_YES } from '../shared/rules/apt-assume-yes';
 import { RECOMMENDS_OFF } from '../shared/rules/apt-no-recommends';
+import { credentialsIn } from '../shared/rules/credentials-in-url';
 import { nameTokens } from '../shared/rules/secret-in-arg-env';
 import { SED_SUBSTITUTE, SED_TEXT } from '../shared/shell/downloads';
 import { serviceAccountJson } from '../shared/rules/secret-file-copy';
@@ -513,6 +514,47 @@ describe('shortcuts around dockerfile-ast', () => {
       same(nameTokens(value), oldNameTokens(value), value);
       same(value.replace(/(?<!\/)\/+$/, ''), value.replace(/\/+$/, ''), value.replace(/[AaBb]/g, '/')); // registry entries
     }), { numRuns: 3000 });
+  });
+
+  it('find credentials in URLs as the quadratic scan it replaces did', () => {
+    // credentialsIn as it was: the authority scanned from every `://`, tokens checked against every span.
+    const QUERY = /[?&](token|access_token|private_token|auth_token|api_key|apikey|api-key|client_secret|password)=([^&#\s"'`]+)/gi;
+    const TOKENS = /\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,})/g;
+    const isLiteral = (secret: string) => !secret.includes('$') && !secret.includes('`') && !/^<[^>]*>$/.test(secret)
+      && !/^(\*+|x+|\.+)$/i.test(secret) && secret.length > 0;
+    const before = (text: string) => {
+      const hits: Array<{ start: number; end: number; kind: string }> = [];
+      if (!text.includes('://')) return hits;
+      for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+        let s = at;
+        while (s > 0 && at - s < 32 && /[A-Za-z0-9+.-]/.test(text[s - 1])) s--;
+        while (s < at && !/[A-Za-z]/.test(text[s])) s++;
+        if (s === at) continue;
+        let e = at + 3;
+        while (e < text.length && !/[\s/?#"'`]/.test(text[e])) e++;
+        const authority = text.slice(at + 3, e);
+        const sign = authority.indexOf('@');
+        if (sign < 0) continue;
+        const userinfo = authority.slice(0, sign);
+        const colon = userinfo.indexOf(':');
+        if (colon <= 0 || !isLiteral(userinfo.slice(colon + 1))) continue;
+        hits.push({ start: at + 3, end: at + 3 + userinfo.length, kind: 'userinfo' });
+      }
+      for (const m of text.matchAll(QUERY)) {
+        if (!isLiteral(m[2])) continue;
+        hits.push({ start: m.index! + 1, end: m.index! + 1 + m[1].length + 1 + m[2].length, kind: 'query' });
+      }
+      for (const m of text.matchAll(TOKENS)) {
+        if (hits.some((h) => m.index! >= h.start && m.index! < h.end)) continue;
+        hits.push({ start: m.index!, end: m.index! + m[0].length, kind: 'token' });
+      }
+      return hits;
+    };
+    const unit = fc.constantFrom('https', '://', 'u', ':', 'p@', '@', 'h', '/', '?', '#', ' ', '?token=', '&password=', 'x',
+      `ghp_${'a'.repeat(30)}`, `glpat-${'b'.repeat(20)}`, '$', '"');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 16 }), (text) => {
+      assert.deepEqual(credentialsIn(text), before(text), JSON.stringify(text));
+    }), { numRuns: 4000 });
   });
 
   it('expand variables as the quadratic expression it replaces did', () => {
