@@ -18,9 +18,9 @@ import { APT_ASSUME_YES } from '../shared/rules/apt-assume-yes';
 import { RECOMMENDS_OFF } from '../shared/rules/apt-no-recommends';
 import { credentialsIn } from '../shared/rules/credentials-in-url';
 import { nameTokens } from '../shared/rules/secret-in-arg-env';
-import { SED_SUBSTITUTE, SED_TEXT } from '../shared/shell/downloads';
+import { firstToken, lex, SED_SUBSTITUTE, SED_TEXT } from '../shared/shell/downloads';
 import { serviceAccountJson } from '../shared/rules/secret-file-copy';
-import { cutLastLineFrom, wholeLine } from '../shared/shell/commands';
+import { cutLastLineFrom, stripEdgeQuotes, wholeLine } from '../shared/shell/commands';
 import { isDevelopmentFlag, isProductionFlag } from '../shared/toolchains';
 import { originalPropertyValue, propertyValue } from '../shared/propertyValue';
 import { threadCpuMs } from '../server/loadEngine';
@@ -555,6 +555,14 @@ describe('shortcuts around dockerfile-ast', () => {
     fc.assert(fc.property(fc.string({ unit, maxLength: 16 }), (text) => {
       assert.deepEqual(credentialsIn(text), before(text), JSON.stringify(text));
     }), { numRuns: 4000 });
+  });
+
+  it('read only what a caller needs of a text between commands', () => {
+    const unit = fc.constantFrom('a', ' ', '\n', '|', '|&', '&&', ';', '>', '2>', '&>', '<(', '$(', ')', '`', '"', "'", '#', '=', '\\');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 12 }), fc.nat(50), (text, base) => {
+      assert.deepEqual(firstToken(text, base), lex(text, base)[0], JSON.stringify(text));
+      assert.equal(stripEdgeQuotes(text), text.replace(/^["']|["']$/g, ''), JSON.stringify(text));
+    }), { numRuns: 3000 });
   });
 
   it('expand variables as the quadratic expression it replaces did', () => {

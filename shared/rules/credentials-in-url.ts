@@ -20,7 +20,7 @@
 import type { Instruction, Property } from 'dockerfile-ast';
 import type { Rule } from '../rule';
 import type { Range } from '../types';
-import type { ShellCommand } from '../shell/parser';
+import { containsCommand } from '../shell/commands';
 import { credentialIn, secretToken } from './secret-in-arg-env';
 
 interface Hit {
@@ -180,18 +180,3 @@ export const credentialsInUrl: Rule = {
   },
 };
 
-/**
- * Whether a command lies within [start, end]. Commands come in source order: the search starts at the first one
- * starting there (scanning them all for every statement was quadratic in a RUN of many statements).
- */
-function containsCommand(commands: readonly ShellCommand[], start: number, end: number): boolean {
-  let low = 0;
-  let high = commands.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (commands[mid].start < start) low = mid + 1;
-    else high = mid;
-  }
-  for (let i = low; i < commands.length && commands[i].start <= end; i++) if (commands[i].end <= end) return true;
-  return false;
-}

@@ -32,7 +32,7 @@ import type { Rule } from '../rule';
 import {
   assignmentsIn, downloadsIn, matchesInWord, programCall, removeWords, verifiedNames, writtenTexts,
 } from '../shell/downloads';
-import { packageManagerCall, wholeLine } from '../shell/commands';
+import { packageManagerCall, stripEdgeQuotes, wholeLine } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { LocalizedFix, Range, TextEdit } from '../types';
 
@@ -74,7 +74,7 @@ function localPackages(operands: ShellWord[]): { files: string[]; others: boolea
   let others = false;
   for (const a of operands) {
     if (a.value !== null && a.value.startsWith('-')) continue;
-    const text = a.value ?? a.text.replace(/^["']|["']$/g, '');
+    const text = a.value ?? stripEdgeQuotes(a.text);
     if (LOCAL_PACKAGE.test(text) && !/^[a-z]+:\/\//i.test(text)) files.push(text.split('/').pop()!);
     else others = true;
   }

@@ -368,3 +368,27 @@ export function removesFolder(path: string, folder: string): boolean {
   }
   return p !== '' && (p === target || target.startsWith(`${p}/`));
 }
+
+/**
+ * Whether a command lies within [start, end]. Commands come in source order: the search starts at the first one
+ * starting there (scanning them all for every statement is quadratic in a RUN of many statements).
+ */
+export function containsCommand(commands: readonly ShellCommand[], start: number, end: number): boolean {
+  let low = 0;
+  let high = commands.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (commands[mid].start < start) low = mid + 1;
+    else high = mid;
+  }
+  for (let i = low; i < commands.length && commands[i].start <= end; i++) if (commands[i].end <= end) return true;
+  return false;
+}
+
+/** `text` without one quote at each end: `text.replace(/^["']|["']$/g, '')` without reading the rest of it. */
+export function stripEdgeQuotes(text: string): string {
+  const start = text.length > 0 && (text[0] === '"' || text[0] === "'") ? 1 : 0;
+  const last = text.length - 1;
+  const end = last >= start && (text[last] === '"' || text[last] === "'") ? last : text.length;
+  return text.slice(start, end);
+}

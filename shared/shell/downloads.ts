@@ -13,7 +13,7 @@ import type { Add, Instruction } from 'dockerfile-ast';
 import type { DockerfileModel, RunShell, Stage } from '../dockerfile';
 import type { Range, TextEdit } from '../types';
 import { memoByObject } from '../memo';
-import { basename, unwrapCommand } from './commands';
+import { basename, containsCommand, unwrapCommand } from './commands';
 import type { ShellCommand, ShellWord } from './parser';
 
 // What is read from a RUN's script depends only on the script and its source, which the RUN cache keeps
@@ -64,6 +64,29 @@ const REDIRECT_OPS = ['<<<', '<<-', '&>>', '>>', '>|', '>&', '<&', '<>', '&>', '
 /** Splits shell text into words, control operators and redirections (with their target word). */
 export function lex(text: string, base = 0): Token[] {
   const tokens: Token[] = [];
+  lexInto(text, base, (token) => {
+    tokens.push(token);
+    return true;
+  });
+  return tokens;
+}
+
+/** The first token of `text`, if any (only that one is read). */
+export function firstToken(text: string, base = 0): Token | undefined {
+  let first: Token | undefined;
+  lexInto(text, base, (token) => {
+    first = token;
+    return false;
+  });
+  return first;
+}
+
+/**
+ * Hands the tokens of `text` to `visit` in order until it returns false: callers that need only the first few do
+ * not read the rest (the text after a nested command runs to the end of the RUN; reading all of it for each of
+ * thousands of nested commands was quadratic).
+ */
+function lexInto(text: string, base: number, visit: (token: Token) => boolean): void {
   let i = 0;
   const n = text.length;
   const readWord = (): Token | null => {
@@ -120,7 +143,11 @@ export function lex(text: string, base = 0): Token[] {
   while (i < n) {
     const c = text[i];
     if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
-    if (c === '\n') { tokens.push({ type: 'newline', text: c, start: base + i, end: base + i + 1 }); i++; continue; }
+    if (c === '\n') {
+      if (!visit({ type: 'newline', text: c, start: base + i, end: base + i + 1 })) return;
+      i++;
+      continue;
+    }
     if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
       while (i < n && text[i] !== '\n') i++;
       continue;
@@ -136,21 +163,20 @@ export function lex(text: string, base = 0): Token[] {
         while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
         const target = readWord();
         const fd = redirect.startsWith('&') ? '&' : fdMatch || (redirect.startsWith('<') ? '0' : '1');
-        tokens.push({ type: 'redirect', text: text.slice(start, i), start: base + start, end: base + i, fd, op: redirect.replace(/^&/, ''), target });
+        if (!visit({ type: 'redirect', text: text.slice(start, i), start: base + start, end: base + i, fd, op: redirect.replace(/^&/, ''), target })) return;
         continue;
       }
     }
     const op = OPERATORS.find((o) => text.startsWith(o, i));
     if (op && !(op === '(' && i > 0 && text[i - 1] === '$')) {
-      tokens.push({ type: 'op', text: op, start: base + i, end: base + i + op.length });
+      if (!visit({ type: 'op', text: op, start: base + i, end: base + i + op.length })) return;
       i += op.length;
       continue;
     }
     const word = readWord();
-    if (word) tokens.push(word);
-    else i++;
+    if (!word) i++;
+    else if (!visit(word)) return;
   }
-  return tokens;
 }
 
 /** Index just past an expansion starting at `i` (`$(...)`, `${...}`, `$VAR`, backticks). */
@@ -467,10 +493,9 @@ const plumbingOnce = memoByCommand((shell: RunShell, command: ShellCommand): Plu
   for (let guard = 0; guard < 32; guard++) {
     const next = nextCommandAfter(commands, current.end);
     const gap = shell.source.slice(current.end, next ? next.start : shell.source.length);
-    const tokens = lex(gap);
     let piped = false;
     let broken = false;
-    for (const token of tokens) {
+    lexInto(gap, 0, (token) => {
       if (token.type === 'redirect') {
         if (current === command && (token.fd === '1' || token.fd === '&') && /^(>|>>|>\|)$/.test(token.op!)) {
           result.stdoutFile = token.target ? token.target.value ?? null : null;
@@ -478,13 +503,16 @@ const plumbingOnce = memoByCommand((shell: RunShell, command: ShellCommand): Plu
         } else if (current === command && token.fd === '1' && token.op === '>&') {
           result.stdoutFile = '/dev/stderr';
         }
-        continue;
+        return true;
       }
-      if (token.type === 'newline' && piped) continue;
-      if (token.type === 'op' && (token.text === '|' || token.text === '|&') && !piped) { piped = true; continue; }
+      if (token.type === 'newline' && piped) return true;
+      if (token.type === 'op' && (token.text === '|' || token.text === '|&') && !piped) {
+        piped = true;
+        return true;
+      }
       broken = true;
-      break;
-    }
+      return false;
+    });
     if (!piped || broken || !next) break;
     result.stages.push(next);
     current = next;
@@ -703,7 +731,7 @@ function assignmentsOfTokens(tokens: Token[], out: Assignment[], seen: Set<numbe
     if (seen.has(token.start)) continue;
     seen.add(token.start);
     const valueText = token.text.slice(m[0].length);
-    const value = valueText === '' ? '' : lex(valueText)[0]?.value ?? null;
+    const value = valueText === '' ? '' : firstToken(valueText)?.value ?? null;
     out.push({ name: m[1], value, start: token.start, end: token.end, valueStart: token.start + m[0].length });
   }
 }
@@ -730,16 +758,16 @@ const assignmentsOnce = memoByScript((shell: RunShell): Assignment[] => {
       if (!m || seen.has(word.start)) break;
       seen.add(word.start);
       const valueText = word.text.slice(m[0].length);
-      out.push({ name: m[1], value: valueText === '' ? '' : lex(valueText)[0]?.value ?? null, start: word.start, end: word.end, valueStart: word.start + m[0].length });
+      out.push({ name: m[1], value: valueText === '' ? '' : firstToken(valueText)?.value ?? null, start: word.start, end: word.end, valueStart: word.start + m[0].length });
     }
   }
   for (const chain of shell.script.chains) {
     for (const item of chain) {
       if (item.command) continue;
       // Only statements with no command of their own (`export A=1`, `A=1`): others are pipelines etc.
-      const inner = shell.script.commands.some((c) => c.start >= item.start && c.end <= item.end);
+      const inner = containsCommand(shell.script.commands, item.start, item.end);
       const text = shell.source.slice(item.start, item.end);
-      const first = lex(text, item.start)[0];
+      const first = firstToken(text, item.start);
       const declaration = first?.type === 'word' && /^(export|declare|typeset|readonly)$/.test(first.value ?? '');
       if (inner && !declaration) continue;
       assignmentsOfTokens(lex(text, item.start), out, seen);
