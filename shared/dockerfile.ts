@@ -261,7 +261,7 @@ export class DockerfileModel {
     if (!entry) {
       const source = this.shellSource(run, start, end);
       entry = { source, script: parseShell(source) };
-      if (!entry.script.cancelled) runCacheSet(key, entry);
+      runCacheSet(key, entry); // a given-up script too: it stays given up until its text changes (parseShell)
     }
     return { script: entry.script, offset: start, source: entry.source };
   }
