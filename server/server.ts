@@ -268,7 +268,8 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
   /** Push mode: the version last published per open document, the time of its last lint, its pending lint. */
   const publishedVersion = new Map<string, number>();
   const lastLint = new Map<string, number>();
-  const scheduled = new Map<string, NodeJS.Timeout>();
+  /** Push mode: cancels the pending lint of a document, by URI. */
+  const scheduled = new Map<string, () => void>();
   /** Changes (their version) and closes read from the transport but not handled yet, by URI. */
   const arrived = new Map<string, number | 'closed'>();
   /** When a message last arrived or a lint last ended (performance.now()); the release waits for a quiet moment. */
@@ -331,7 +332,7 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
   function schedule(uri: string): void {
     if (scheduled.has(uri)) return;
     const wait = Math.max(0, (lastLint.get(uri) ?? -Infinity) + LINT_INTERVAL_MS - Date.now());
-    scheduled.set(uri, setTimeout(() => {
+    const lint = () => {
       scheduled.delete(uri);
       const doc = documents.get(uri);
       if (!doc) return;
@@ -339,7 +340,15 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
       publish(doc)
         .catch((error) => connection.console.error(`Linting ${uri} failed: ${String((error as Error)?.stack ?? error)}`))
         .finally(() => lastLint.set(uri, Date.now()));
-    }, wait));
+    };
+    // Not linted lately: right after the messages already read (a zero timeout would wait a whole millisecond).
+    if (wait === 0) {
+      const immediate = setImmediate(lint);
+      scheduled.set(uri, () => clearImmediate(immediate));
+    } else {
+      const timer = setTimeout(lint, wait);
+      scheduled.set(uri, () => clearTimeout(timer));
+    }
   }
 
   connection.onDidChangeWatchedFiles(() => {
@@ -477,7 +486,7 @@ export function startServer(connection: Connection, engineReady: Promise<void>, 
 
   documents.onDidClose((event) => {
     const uri = event.document.uri;
-    clearTimeout(scheduled.get(uri));
+    scheduled.get(uri)?.();
     scheduled.delete(uri);
     lastLint.delete(uri);
     publishedVersion.delete(uri);
