@@ -26,9 +26,10 @@ const INSTRUCTION_START = /^(\s*(?:FROM|RUN|CMD|LABEL|MAINTAINER|EXPOSE|ENV|ADD|
  * Corpus files one after the other until `minLines` lines (files with an `# escape=` directive are left out:
  * in the middle of a file the directive is only a comment). Passes over the corpus after the first, and
  * variants, put more spaces after each instruction's keyword, so no instruction text repeats between passes or
- * variants.
+ * variants. `salt` (tabs) goes before those spaces: documents of different sizes start with the same files, and
+ * a salt of their own keeps the cold variants of one size from being cache hits for another's.
  */
-export function stacked(corpus: Doc[], minLines: number, variant = 0): Doc {
+export function stacked(corpus: Doc[], minLines: number, variant = 0, salt = ''): Doc {
   const files = corpus.filter((d) => !/^#\s*escape\s*=/im.test(d.text));
   const total = files.reduce((n, d) => n + d.lines, 0);
   const passes = Math.ceil(minLines / total);
@@ -37,7 +38,7 @@ export function stacked(corpus: Doc[], minLines: number, variant = 0): Doc {
   for (let pass = 0; lines < minLines; pass++) {
     const spaces = variant * passes + pass;
     for (const d of files) {
-      let text = spaces ? d.text.replace(INSTRUCTION_START, `$1${' '.repeat(spaces)}`) : d.text;
+      let text = spaces || salt ? d.text.replace(INSTRUCTION_START, `$1${salt}${' '.repeat(spaces)}`) : d.text;
       if (!text.endsWith('\n')) text += '\n';
       parts.push(text);
       lines += lineCount(text);
