@@ -77,6 +77,12 @@ export function budgets(r: Omit<Results, 'budgets'>): Budget[] {
       });
     }
   }
+  const memory = r.server?.memory;
+  if (memory && memory.open200 !== null && memory.closed200 !== null && memory.idle !== null) {
+    const open = memory.peak200 ?? memory.open200;
+    const back = memory.closed200 / memory.idle;
+    out.push({ id: 'server-memory', what: `server RSS with ${memory.documents} documents open (peak, ${Math.round(open)} MB) and after closing them, vs idle`, limit: '≤ 1.10× idle, ≤ 150 MB open', wall: back, cpu: null, holds: back <= 1.1 && open <= 150 ? 'yes' : 'no' });
+  }
   const e5 = r.engine.find((e) => e.set === '5,000 lines');
   const e50 = r.engine.find((e) => e.set === '50,000 lines');
   if (e5 && e50) {
@@ -156,10 +162,11 @@ export function table(r: Results): string {
     if (g) rows.push(withBudget(['server cold p50, 50,000 / 5,000 lines', ratio(g.wall), ratio(g.cpu)], 'growth-server'));
     const ec = budget('edit-vs-cold-server');
     if (ec) rows.push(withBudget(['server one-line edit / cold p50, 5,000 lines', ratio(ec.wall), ratio(ec.cpu)], 'edit-vs-cold-server'));
-    if (s.memory) {
-      rows.push([`server RSS: idle / ${s.memory.documents} corpus documents open (peak) / after closing them`,
-        `${mb(s.memory.idle)} / ${mb(s.memory.open200)} (${mb(s.memory.peak200)}) / ${mb(s.memory.closed200)}`, '', '', '']);
-    }
+    const memoryRow = (m: NonNullable<typeof s.memory>, how: string, id?: string) => rows.push(withBudget([
+      `server RSS${how}: idle / ${m.documents} corpus documents open (peak) / after closing them`,
+      `${mb(m.idle)} / ${mb(m.open200)} (${mb(m.peak200)}) / ${mb(m.closed200)}`, ''], id));
+    if (s.memory) memoryRow(s.memory, ', started as the VS Code client starts it', 'server-memory');
+    if (s.memoryPlain) memoryRow(s.memoryPlain, ', started without its launch environment');
   }
   for (const size of r.sizes ?? []) {
     const min = size.minified !== null ? `; minified ${kb(size.minified)}, gzip ${kb(size.minifiedGzip!)}` : '';

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { SERVER_ENVIRONMENT } from '../server/launch';
 import { editableLine, stacked, type Doc } from './documents';
 import { memoryOf, processTime, sleep, summarize, type Sample, type Summary } from './stats';
 
@@ -27,8 +28,10 @@ class Session {
   private stderr = '';
   initialized = 0;
 
-  constructor(root: string) {
-    this.child = spawn(process.execPath, [path.join(root, 'dist', 'server.js'), '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `launchEnvironment`: started as the VS Code client starts it (SERVER_ENVIRONMENT), or with this process's environment. */
+  constructor(root: string, launchEnvironment = true) {
+    const env = launchEnvironment ? { ...process.env, ...SERVER_ENVIRONMENT } : process.env;
+    this.child = spawn(process.execPath, [path.join(root, 'dist', 'server.js'), '--stdio'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (c: Buffer) => { this.stderr = (this.stderr + c.toString()).slice(-4000); });
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: Published) => {
@@ -116,8 +119,13 @@ export interface ServerResult {
   /** Lints the server did (of another document) between afterStart and the latency measures. */
   warmUp: number;
   latency: LatencyResult[];
-  memory: { idle: number | null; open200: number | null; peak200: number | null; closed200: number | null; documents: number } | null;
+  /** Started as the VS Code client starts it (SERVER_ENVIRONMENT). */
+  memory: Memory | null;
+  /** The same, started without SERVER_ENVIRONMENT (as a plain `node dist/server.js --stdio`). */
+  memoryPlain: Memory | null;
 }
+
+export interface Memory { idle: number | null; open200: number | null; peak200: number | null; closed200: number | null; documents: number }
 
 export interface ServerPlan {
   sizes: Array<{ lines: number; cold: number; edit: number }>;
@@ -157,43 +165,51 @@ export async function benchServer(root: string, corpus: Doc[], plan: ServerPlan,
       await session.stop();
     }
 
-    // Memory with many documents open, in a server of its own.
-    let memory: ServerResult['memory'] = null;
-    const rssSession = new Session(root);
-    try {
-      await rssSession.initialize(workspace);
-      const warm = rssSession.diagnostics(uriOf('idle'), 1);
-      rssSession.open(uriOf('idle'), stacked(corpus, 300).text);
-      await warm;
-      await sleep(500);
-      const idle = memoryOf(rssSession.pid);
-      const step = corpus.length / plan.documents;
-      const docs = Array.from({ length: Math.min(plan.documents, corpus.length) }, (_, i) => corpus[Math.floor(i * step)]);
-      const opened = docs.map((d, i) => {
-        const uri = uriOf(`open-${i}-${d.name}`);
-        const done = rssSession.diagnostics(uri, 1);
-        rssSession.open(uri, d.text);
-        return { uri, done };
-      });
-      await Promise.all(opened.map((o) => o.done));
-      const open = memoryOf(rssSession.pid);
-      log(`  server: ${docs.length} documents open`);
-      const closed = opened.map((o) => {
-        const done = rssSession.diagnostics(o.uri, null);
-        rssSession.close(o.uri);
-        return done;
-      });
-      await Promise.all(closed);
-      await sleep(2000);
-      const after = memoryOf(rssSession.pid);
-      memory = idle && open && after ? { idle: idle.rss, open200: open.rss, peak200: open.peak, closed200: after.rss, documents: docs.length } : null;
-    } finally {
-      await rssSession.stop();
-    }
-    return { initialize: session.initialized, firstDiagnostics, afterStart, warmUp: plan.warmUp, latency, memory };
+    // Memory with many documents open, in a server of its own: as the VS Code client starts it, then plain.
+    const memory = await measureMemory(root, workspace, corpus, plan.documents, uriOf, true, log);
+    const memoryPlain = await measureMemory(root, workspace, corpus, plan.documents, uriOf, false, log);
+    return { initialize: session.initialized, firstDiagnostics, afterStart, warmUp: plan.warmUp, latency, memory, memoryPlain };
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/** Resident memory of a server of its own: idle with one document, with `documents` corpus files open, after closing them. */
+async function measureMemory(root: string, workspace: string, corpus: Doc[], documents: number, uriOf: (name: string) => string,
+  launchEnvironment: boolean, log: (line: string) => void): Promise<Memory | null> {
+  let memory: Memory | null = null;
+  const rssSession = new Session(root, launchEnvironment);
+  try {
+    await rssSession.initialize(workspace);
+    const warm = rssSession.diagnostics(uriOf('idle'), 1);
+    rssSession.open(uriOf('idle'), stacked(corpus, 300).text);
+    await warm;
+    await sleep(500);
+    const idle = memoryOf(rssSession.pid);
+    const step = corpus.length / documents;
+    const docs = Array.from({ length: Math.min(documents, corpus.length) }, (_, i) => corpus[Math.floor(i * step)]);
+    const opened = docs.map((d, i) => {
+      const uri = uriOf(`open-${i}-${d.name}`);
+      const done = rssSession.diagnostics(uri, 1);
+      rssSession.open(uri, d.text);
+      return { uri, done };
+    });
+    await Promise.all(opened.map((o) => o.done));
+    const open = memoryOf(rssSession.pid);
+    log(`  server${launchEnvironment ? '' : ' (plain environment)'}: ${docs.length} documents open`);
+    const closed = opened.map((o) => {
+      const done = rssSession.diagnostics(o.uri, null);
+      rssSession.close(o.uri);
+      return done;
+    });
+    await Promise.all(closed);
+    await sleep(2000);
+    const after = memoryOf(rssSession.pid);
+    memory = idle && open && after ? { idle: idle.rss, open200: open.rss, peak200: open.peak, closed200: after.rss, documents: docs.length } : null;
+  } finally {
+    await rssSession.stop();
+  }
+  return memory;
 }
 
 /**
