@@ -48,6 +48,7 @@ export class DockerfileModel {
   readonly instructions: Instruction[];
   readonly stages: Stage[];
   private readonly shells = new Map<Instruction, RunShell | null>();
+  private readonly runs = new Map<Stage, Array<{ instruction: Instruction; shell: RunShell }>>();
   private readonly stageByInstruction = new Map<Instruction, Stage>();
   private globalArgs: Map<string, string | null> | null = null;
   private readonly shellTables = new Map<Stage, ShellTable>();
@@ -138,13 +139,19 @@ export class DockerfileModel {
     return result;
   }
 
-  /** Every parsed RUN of a stage with its commands, in order. */
-  *runsOf(stage: Stage): Iterable<{ instruction: Instruction; shell: RunShell }> {
-    for (const instruction of stage.instructions) {
-      if (instruction.getKeyword() !== 'RUN') continue;
-      const shell = this.shellOf(instruction);
-      if (shell) yield { instruction, shell };
+  /** Every parsed RUN of a stage with its commands, in order (a dozen rules ask: made once per model). */
+  runsOf(stage: Stage): ReadonlyArray<{ instruction: Instruction; shell: RunShell }> {
+    let runs = this.runs.get(stage);
+    if (!runs) {
+      runs = [];
+      for (const instruction of stage.instructions) {
+        if (instruction.getKeyword() !== 'RUN') continue;
+        const shell = this.shellOf(instruction);
+        if (shell) runs.push({ instruction, shell });
+      }
+      this.runs.set(stage, runs);
     }
+    return runs;
   }
 
   commandRange(shell: RunShell, item: { start: number; end: number }): Range {

@@ -41,6 +41,19 @@ export function memoByObject<K extends object, V>(compute: (key: K) => V): (key:
 }
 
 /**
+ * `compute` once per key object, for functions that also read a value the key determines, such as a parsed
+ * script (the key) and the source text it was parsed from (`context`, never needed to tell two keys apart).
+ */
+export function memoByObjectWith<K extends object, C, V>(compute: (key: K, context: C) => V): (key: K, context: C) => V {
+  let context: C;
+  const memo = memoByObject((key: K) => compute(key, context));
+  return (key: K, given: C): V => {
+    context = given;
+    return memo(key);
+  };
+}
+
+/**
  * `compute` once per `keyOf(argument)`, a string holding everything `compute` reads from the argument
  * (for pure functions of small values such as image references); bounded.
  */

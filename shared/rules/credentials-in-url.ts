@@ -20,7 +20,9 @@
 import type { Instruction, Property } from 'dockerfile-ast';
 import type { Rule } from '../rule';
 import type { Range } from '../types';
+import { memoByObjectWith } from '../memo';
 import { containsCommand } from '../shell/commands';
+import type { ShellScript } from '../shell/parser';
 import { credentialIn, secretToken } from './secret-in-arg-env';
 
 interface Hit {
@@ -85,6 +87,39 @@ export function credentialsIn(text: string): Hit[] {
   return hits;
 }
 
+/**
+ * The credentials of a RUN's script, at offsets in its source: once per script, which the RUN cache keeps
+ * across lints (an edit elsewhere does not read this RUN again).
+ */
+const runHits = memoByObjectWith((script: ShellScript, source: string): Hit[] => {
+  const hits: Hit[] = [];
+  const scan = (start: number, end: number, text: string) => {
+    for (const h of credentialsIn(text)) hits.push({ ...h, start: start + h.start, end: start + h.end });
+  };
+  // Words, and prefix assignments (`TOKEN_URL=https://u:p@h cmd`, between the command start and its name).
+  // A command inside another one's word (`$(…)`, backticks) is read as part of that word: reading every
+  // nested word again read the text once per level (1,354 nested backticks in a 35 KB RUN: 1.4 s).
+  const regions: Array<{ start: number; end: number; text: string | null }> = [];
+  for (const command of script.commands) {
+    if (command.name.start > command.start) regions.push({ start: command.start, end: command.name.start, text: null });
+    for (const word of [command.name, ...command.args]) regions.push({ start: word.start, end: word.end, text: word.text });
+  }
+  regions.sort((a, b) => a.start - b.start || b.end - a.end);
+  let covered = -1;
+  for (const region of regions) {
+    if (region.end <= covered) continue;
+    covered = region.end;
+    scan(region.start, region.end, region.text ?? source.slice(region.start, region.end));
+  }
+  for (const chain of script.chains) {
+    for (const item of chain) {
+      if (item.command || containsCommand(script.commands, item.start, item.end)) continue;
+      scan(item.start, item.end, source.slice(item.start, item.end)); // `export URL=...`
+    }
+  }
+  return hits;
+});
+
 const MESSAGES: Record<Hit['kind'], { en: string; es: string }> = {
   userinfo: {
     en: 'A password is written into this URL: it stays in the image history and in the Dockerfile. Revoke it and pass it with a BuildKit secret (`RUN --mount=type=secret`).',
@@ -135,27 +170,7 @@ export const credentialsInUrl: Rule = {
       if (keyword === 'RUN') {
         const shell = model.shellOf(instruction);
         if (shell) {
-          // Words, and prefix assignments (`TOKEN_URL=https://u:p@h cmd`, between the command start and its name).
-          // A command inside another one's word (`$(…)`, backticks) is read as part of that word: reading every
-          // nested word again read the text once per level (1,354 nested backticks in a 35 KB RUN: 1.4 s).
-          const regions: Array<{ start: number; end: number; text: string | null }> = [];
-          for (const command of shell.script.commands) {
-            if (command.name.start > command.start) regions.push({ start: command.start, end: command.name.start, text: null });
-            for (const word of [command.name, ...command.args]) regions.push({ start: word.start, end: word.end, text: word.text });
-          }
-          regions.sort((a, b) => a.start - b.start || b.end - a.end);
-          let covered = -1;
-          for (const region of regions) {
-            if (region.end <= covered) continue;
-            covered = region.end;
-            scan(region.text ?? shell.source.slice(region.start, region.end), shell.offset + region.start);
-          }
-          for (const chain of shell.script.chains) {
-            for (const item of chain) {
-              if (item.command || containsCommand(shell.script.commands, item.start, item.end)) continue;
-              scan(shell.source.slice(item.start, item.end), shell.offset + item.start); // `export URL=...`
-            }
-          }
+          for (const h of runHits(shell.script, shell.source)) hits.push({ start: shell.offset + h.start, end: shell.offset + h.end, kind: h.kind });
           continue;
         }
       }

@@ -11,7 +11,7 @@ import type { DockerfileModel } from '../dockerfile';
 import type { Range } from '../types';
 import { memoByObject } from '../memo';
 import { basename, cutLastLineFrom, packageManagerCall, unwrapCommand, type PackageManagerCall } from './commands';
-import { parseShell, type ShellCommand, type ShellWord } from './parser';
+import { parseShell, type ShellCommand, type ShellScript, type ShellWord } from './parser';
 
 export type Ecosystem = 'apt' | 'apk' | 'pip' | 'npm' | 'gem' | 'go' | 'rpm';
 
@@ -542,32 +542,60 @@ const innerScriptOnce = memoByObject((command: ShellCommand): { source: string; 
   return { source: body, start: word.start + 1 };
 });
 
-/** Commands of a script with the document offset their word offsets are relative to, `-c` scripts included. */
-function* commandsWithBase(commands: ShellCommand[], base: number, depth = 0): Iterable<{ command: ShellCommand; base: number }> {
+/** Commands of a script with the offset their word offsets are relative to (0 for the script's own), `-c` scripts included. */
+function commandsWithBase(commands: ShellCommand[], base: number, depth: number, out: Array<{ command: ShellCommand; base: number }>): void {
   for (const command of commands) {
-    yield { command, base };
+    out.push({ command, base });
     if (depth >= 3) continue;
     const inner = innerScript(command);
-    if (inner) yield* commandsWithBase(parseShell(inner.source).commands, base + inner.start, depth + 1);
+    if (inner) commandsWithBase(parseShell(inner.source).commands, base + inner.start, depth + 1, out);
   }
 }
 
-/** Every install of `ecosystem` in the RUN instructions of every stage (shell form, heredocs, exec form). */
-export function* installsIn(model: DockerfileModel, ecosystem: Ecosystem): Iterable<FoundInstall> {
+/** The installs of a script, at offsets relative to it: once per script, which the RUN cache keeps across lints. */
+const installsOfScript = memoByObject((script: ShellScript): Array<{ call: InstallCall; base: number }> => {
+  const commands: Array<{ command: ShellCommand; base: number }> = [];
+  commandsWithBase(script.commands, 0, 0, commands);
+  const installs: Array<{ call: InstallCall; base: number }> = [];
+  for (const { command, base } of commands) {
+    const call = installCall(command);
+    if (call) installs.push({ call, base });
+  }
+  return installs;
+});
+
+/** Every install in the RUN instructions of every stage (shell form, heredocs, exec form), by ecosystem: once per model. */
+const installsOfModel = memoByObject((model: DockerfileModel): Map<Ecosystem, FoundInstall[]> => {
+  const byEcosystem = new Map<Ecosystem, FoundInstall[]>();
+  const add = (instruction: Instruction, call: InstallCall, base: number) => {
+    let list = byEcosystem.get(call.ecosystem);
+    if (!list) byEcosystem.set(call.ecosystem, (list = []));
+    list.push({ instruction, call, rangeOf: (s) => model.rangeOf(base + s.word.start, base + s.word.end) });
+  };
   for (const stage of model.stages) {
     for (const instruction of stage.instructions) {
       if (instruction.getKeyword() !== 'RUN') continue;
       const shell = model.shellOf(instruction);
-      const exec = shell ? null : execFormCommand(model, instruction as Run);
-      const commands = shell ? commandsWithBase(shell.script.commands, shell.offset) : exec ? commandsWithBase([exec], 0) : [];
+      if (shell) {
+        for (const { call, base } of installsOfScript(shell.script)) add(instruction, call, shell.offset + base);
+        continue;
+      }
+      const exec = execFormCommand(model, instruction as Run);
+      if (!exec) continue;
+      const commands: Array<{ command: ShellCommand; base: number }> = [];
+      commandsWithBase([exec], 0, 0, commands);
       for (const { command, base } of commands) {
         const call = installCall(command);
-        if (call && call.ecosystem === ecosystem) {
-          yield { instruction, call, rangeOf: (s) => model.rangeOf(base + s.word.start, base + s.word.end) };
-        }
+        if (call) add(instruction, call, base);
       }
     }
   }
+  return byEcosystem;
+});
+
+/** Every install of `ecosystem` in the RUN instructions of every stage (shell form, heredocs, exec form), in order. */
+export function installsIn(model: DockerfileModel, ecosystem: Ecosystem): readonly FoundInstall[] {
+  return installsOfModel(model).get(ecosystem) ?? [];
 }
 
 /** The finding's message: the package, what it asks for instead of a version, and the pin syntax. */
@@ -592,10 +620,12 @@ export interface UnpinnedPackage {
 }
 
 /** Every package of `ecosystem` installed without an exact version, in document order. */
-export function* unpinnedIn(model: DockerfileModel, ecosystem: Ecosystem): Iterable<UnpinnedPackage> {
+export function unpinnedIn(model: DockerfileModel, ecosystem: Ecosystem): UnpinnedPackage[] {
+  const unpinned: UnpinnedPackage[] = [];
   for (const found of installsIn(model, ecosystem)) {
     for (const spec of found.call.packages) {
-      if (!spec.pinned) yield { spec, call: found.call, instruction: found.instruction, range: found.rangeOf(spec) };
+      if (!spec.pinned) unpinned.push({ spec, call: found.call, instruction: found.instruction, range: found.rangeOf(spec) });
     }
   }
+  return unpinned;
 }
