@@ -16,6 +16,7 @@ import {
 import { linearPropertyValues } from './propertyValue';
 import { linearHeredocNames } from './heredocName';
 import { LineIndex } from './textDocument';
+import { RecentlyUsed } from './recentlyUsed';
 import { parseShell, type ShellCommand, type ShellScript } from './shell/parser';
 import type { Range } from './types';
 
@@ -434,40 +435,26 @@ interface ShellEntry {
 
 const RUN_CACHE_ENTRIES = 50_000;
 const RUN_CACHE_CHARS = 8_000_000;
-const runCache = new Map<string, ShellEntry>();
-let runCacheChars = 0;
+const runCache = new RecentlyUsed<ShellEntry>(RUN_CACHE_ENTRIES, RUN_CACHE_CHARS);
 
 function runCacheGet(key: string): ShellEntry | undefined {
-  const entry = runCache.get(key);
-  if (entry) {
-    runCache.delete(key); // refresh recency
-    runCache.set(key, entry);
-  }
-  return entry;
+  return runCache.get(key);
 }
 
 function runCacheSet(key: string, entry: ShellEntry): void {
   const stored = flat(key);
-  runCache.set(stored, entry);
-  runCacheChars += stored.length + entry.source.length;
-  while (runCache.size > RUN_CACHE_ENTRIES || (runCacheChars > RUN_CACHE_CHARS && runCache.size > 1)) {
-    const [oldest, old] = runCache.entries().next().value as [string, ShellEntry];
-    runCache.delete(oldest);
-    runCacheChars -= oldest.length + old.source.length;
-  }
+  runCache.set(stored, entry, stored.length + entry.source.length);
 }
 
 /** Size of the cross-model RUN cache, for tests and the benchmark. */
 export function runShellCacheStats(): { entries: number; chars: number } {
-  return { entries: runCache.size, chars: runCacheChars };
+  return { entries: runCache.size, chars: runCache.weight };
 }
 
 /** Empties the cross-model caches, RUN shells and instruction tokens (tests, the benchmark's cold runs, idle servers). */
 export function clearRunShellCache(): void {
   runCache.clear();
-  runCacheChars = 0;
   tokenCache.clear();
-  tokenCacheChars = 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -586,8 +573,7 @@ function sharedTokens(line: AstLine, original: (this: unknown) => Argument[]): A
 // moved get copies shifted to their line. An LRU bounded by entries and characters, like the RUN cache.
 const TOKEN_CACHE_ENTRIES = 100_000;
 const TOKEN_CACHE_CHARS = 8_000_000;
-const tokenCache = new Map<string, { line: number; args: Argument[] }>();
-let tokenCacheChars = 0;
+const tokenCache = new RecentlyUsed<{ line: number; args: Argument[] }>(TOKEN_CACHE_ENTRIES, TOKEN_CACHE_CHARS);
 let tokenizations = 0;
 
 /** How many times dockerfile-ast's tokenizer ran for the model's documents since the process started. */
@@ -608,25 +594,17 @@ function tokensAcrossModels(line: AstLine, original: (this: unknown) => Argument
   const key = `${line.escapeChar}${start.character},${k.line - start.line},${k.character}\n${text}`;
   const known = tokenCache.get(key);
   if (known) {
-    tokenCache.delete(key); // refresh recency
     if (known.line !== start.line) {
       const delta = start.line - known.line;
       known.args = known.args.map((a) => shiftArgument(a, delta));
       known.line = start.line;
     }
-    tokenCache.set(key, known);
     return known.args;
   }
   tokenizations++;
   const args = original.call(line);
   const stored = flat(key);
-  tokenCache.set(stored, { line: start.line, args });
-  tokenCacheChars += stored.length;
-  while (tokenCache.size > TOKEN_CACHE_ENTRIES || (tokenCacheChars > TOKEN_CACHE_CHARS && tokenCache.size > 1)) {
-    const oldest = tokenCache.keys().next().value as string;
-    tokenCache.delete(oldest);
-    tokenCacheChars -= oldest.length;
-  }
+  tokenCache.set(stored, { line: start.line, args }, stored.length);
   return args;
 }
 

@@ -2,6 +2,7 @@
 // about twice as fast on the corpus and error-tolerant: a half-typed line still gives a usable tree.
 // The engine stays free of I/O: whoever starts it hands over the two .wasm files as bytes.
 import { Language, Parser, type Node as SyntaxNode, type Tree } from 'web-tree-sitter';
+import { RecentlyUsed } from '../recentlyUsed';
 
 /** A word of a command. Offsets are relative to the parsed source. */
 export interface ShellWord {
@@ -86,8 +87,7 @@ export function isShellParserReady(): boolean {
 // entries and by characters: a parsed script takes about ten bytes of heap per character of source.
 const CACHE_LIMIT = 20_000;
 const CACHE_CHARS = 4_000_000;
-const cache = new Map<string, ShellScript>();
-let cacheChars = 0;
+const cache = new RecentlyUsed<ShellScript>(CACHE_LIMIT, CACHE_CHARS);
 let parses = 0;
 
 /** How many times tree-sitter actually parsed (cache misses) since the process started. */
@@ -98,7 +98,6 @@ export function parseCount(): number {
 /** Empties the parse cache (tests and the benchmark's cold runs). */
 export function clearParseCache(): void {
   cache.clear();
-  cacheChars = 0;
 }
 
 // tree-sitter-bash's error recovery is quadratic or worse on some broken input (a run of `>>>>`, nested
@@ -128,12 +127,7 @@ const LONE_CR = /\r(?!\n)/g;
 
 export function parseShell(source: string): ShellScript {
   const cached = cache.get(source);
-  if (cached) {
-    // refresh recency
-    cache.delete(source);
-    cache.set(source, cached);
-    return cached;
-  }
+  if (cached) return cached;
   if (!parser) throw new Error('Shell parser not initialised: call initShellParser() first');
   parses++;
   // A lone CR is a line break for the editor (LSP) and for dockerfile-ast, but an ordinary character for
@@ -187,13 +181,7 @@ function parseWithinBudget(p: Parser, text: string): Tree | null {
 }
 
 function remember(source: string, script: ShellScript): void {
-  cache.set(source, script);
-  cacheChars += source.length;
-  while (cache.size > CACHE_LIMIT || (cacheChars > CACHE_CHARS && cache.size > 1)) {
-    const oldest = cache.keys().next().value as string;
-    cache.delete(oldest);
-    cacheChars -= oldest.length;
-  }
+  cache.set(source, script, source.length);
 }
 
 // Reading the tree costs over half as much as parsing it: each property of a node that is not already on the
