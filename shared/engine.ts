@@ -28,6 +28,7 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
   const findings: Finding[] = [];
   const keep = (rule: Rule, severity: Severity, reports: Report[]) => {
     const silenced = silencedReports(coverage.get(rule.meta.id), reports, used);
+    const url = reports.length ? guideUrl(rule.meta.sections[0]) : '';
     for (let i = 0; i < reports.length; i++) {
       const report = reports[i];
       if (silenced?.[i]) continue;
@@ -37,7 +38,7 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
         message: report.message[locale],
         range: report.range,
         guideSection: rule.meta.sections[0],
-        url: guideUrl(rule.meta.sections[0]),
+        url,
         fixes: (report.fixes ?? []).map((f): Fix => ({ title: f.title[locale], kind: f.kind, edits: f.edits, ...(f.files ? { files: f.files } : {}) })),
       });
     }
@@ -66,8 +67,10 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
     };
     keep(unusedIgnore, unusedSeverity, unusedIgnoreReports(model, directives, parserDirectiveLines(model), (e) => used.has(e), state));
   }
+  // Rule ids are ASCII (lower-case letters, digits, hyphens): compared by code unit, which orders them as
+  // localeCompare did, without a collator call for each pair on the same position.
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
-    || a.ruleId.localeCompare(b.ruleId));
+    || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return findings;
 }
 
