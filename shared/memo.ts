@@ -55,12 +55,14 @@ export function memoByObjectWith<K extends object, C, V>(compute: (key: K, conte
 
 /**
  * `compute` once per `keyOf(argument)`, a string holding everything `compute` reads from the argument
- * (for pure functions of small values such as image references); bounded.
+ * (for pure functions of small values such as image references and paths); bounded by entries, and keys over
+ * MAX_KEY_LENGTH characters (pathological input: a 1 MB FROM line) are computed every time rather than kept.
  */
 export function memoByKey<A, V>(keyOf: (argument: A) => string, compute: (argument: A) => V, limit = 10_000): (argument: A) => V {
   const cache = new Map<string, V>();
   return (argument: A): V => {
     const key = keyOf(argument);
+    if (key.length > MAX_KEY_LENGTH) return compute(argument);
     const known = cache.get(key);
     if (known !== undefined || cache.has(key)) return known as V;
     const value = compute(argument);
@@ -69,3 +71,6 @@ export function memoByKey<A, V>(keyOf: (argument: A) => string, compute: (argume
     return value;
   };
 }
+
+/** Longest key memoByKey keeps: 10,000 entries of it are 20 MB at most. */
+export const MAX_KEY_LENGTH = 1_000;

@@ -4,6 +4,7 @@
 import type { DockerfileModel, Stage } from '../dockerfile';
 import { substituteVariables } from '../dockerfile';
 import { parseImageRef, type ImageRef } from '../images';
+import { memoByKey } from '../memo';
 import type { Rule } from '../rule';
 import type { Range } from '../types';
 
@@ -24,9 +25,9 @@ export interface ReferenceParts {
 
 /**
  * Splits a reference at its top-level separators: `${VAR:-a/b}` counts as one opaque piece, so its
- * `:` and `/` do not split anything.
+ * `:` and `/` do not split anything. Memoized: several rules ask on every lint.
  */
-export function referenceParts(text: string): ReferenceParts {
+export const referenceParts = memoByKey((text: string) => text, (text: string): Readonly<ReferenceParts> => {
   const slashes: number[] = [];
   const colons: number[] = [];
   let at = -1;
@@ -54,7 +55,7 @@ export function referenceParts(text: string): ReferenceParts {
     tag: colon >= 0 ? { start: colon + 1, end: beforeDigest } : null,
     digest: at >= 0 ? { start: at + 1, end: text.length } : null,
   };
-}
+});
 
 /** The base image of a FROM that names an external image. */
 export interface FromImage {

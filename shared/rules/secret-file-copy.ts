@@ -18,6 +18,7 @@
 // being copied, and what replaces it depends on how the build uses it.
 import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { DockerfileModel } from '../dockerfile';
+import { memoByKey } from '../memo';
 import { lastLineOf } from '../shell/commands';
 import type { Rule } from '../rule';
 import type { Localized, Range } from '../types';
@@ -67,8 +68,10 @@ function tokensOf(base: string): string[] {
   return base.toLowerCase().replace(/[*?[\]]/g, '').split(/[-_.\s]+/).filter(Boolean);
 }
 
-/** What kind of secret a path names, by its file name (globs only by extension), or null. */
-export function secretFileKind(path: string): Kind | null {
+/** What kind of secret a path names, by its file name (globs only by extension), or null (memoized: asked for every COPY source on every lint). */
+export const secretFileKind = memoByKey((path: string) => path, kindOfPath);
+
+function kindOfPath(path: string): Kind | null {
   const p = normalize(path);
   const base = baseOf(p);
   const lower = base.toLowerCase();
