@@ -30,7 +30,8 @@ import {
   assignmentsIn, deleteInstruction, matchesInWord, programCall, removeLetter, removeWords, transferOf, writtenTexts,
   type ParsedOption,
 } from '../shell/downloads';
-import type { ShellCommand, ShellWord } from '../shell/parser';
+import { memoByObject, memoByObjectWith } from '../memo';
+import type { ShellCommand, ShellScript, ShellWord } from '../shell/parser';
 import { wholeLine } from '../shell/commands';
 import type { LocalizedFix, Range, TextEdit } from '../types';
 
@@ -101,7 +102,29 @@ function positionals(args: ShellWord[], valueOptions: ReadonlySet<string> = new 
   return out;
 }
 
-function commandHits(model: DockerfileModel, shell: RunShell, command: ShellCommand, hits: Hit[]): void {
+/** A hit of one command: its option (with a fix), or the words it spans. */
+type CommandHit = { option: ParsedOption; what: string; from?: undefined; to?: undefined }
+  | { option?: undefined; what: string; from: ShellWord; to: ShellWord };
+
+/** Settings written into files by a RUN's script, at offsets in the script: once per script. */
+const writtenHits = memoByObjectWith((_script: ShellScript, shell: RunShell): Array<{ start: number; end: number; text: string }> => {
+  const found: Array<{ start: number; end: number; text: string }> = [];
+  for (const written of writtenTexts(shell)) {
+    if (!written.targets.length) continue;
+    for (const { pattern, target } of WRITTEN) {
+      if (target && !written.targets.some((t) => t !== null && target.test(t))) continue;
+      for (const word of written.words) found.push(...matchesInWord(word, pattern, written.parts.get(word)));
+    }
+  }
+  return found;
+});
+
+/**
+ * A command's hits, with words instead of document ranges: they depend on the command alone, so they are read
+ * once per command, which the RUN cache keeps across lints (ranges and fixes are placed at each lint).
+ */
+const commandHits = memoByObject((command: ShellCommand): CommandHit[] => {
+  const hits: CommandHit[] = [];
   const transfer = transferOf(command);
   if (transfer) {
     for (const o of transfer.options) {
@@ -109,13 +132,12 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       const wgetFlag = transfer.tool === 'wget' && (o.name === '--no-check-certificate'
         || (o.name === '--check-certificate' && o.valueWord === null && FALSE.test(o.value ?? '')));
       if (!curlFlag && !wgetFlag) continue;
-      const edit = o.valueWord ? null : o.letter >= 0 ? removeLetter(model, shell, o) : removeWords(model, shell, [o.word]);
-      hits.push({ range: optionRange(model, shell, o), what: `${transfer.tool} ${o.letter >= 0 ? o.name : o.word.value ?? o.name}`, fix: { title: REMOVE_FLAG, edit } });
+      hits.push({ option: o, what: `${transfer.tool} ${o.letter >= 0 ? o.name : o.word.value ?? o.name}` });
     }
-    return;
+    return hits;
   }
   const call = programCall(command);
-  if (!call) return;
+  if (!call) return hits;
   const { program, args } = call;
   const values = args.map((a) => a.value);
   const pairAfter = (key: ShellWord, list: ShellWord[], test: (k: string, v: string) => boolean) => {
@@ -130,31 +152,31 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
     args.forEach((a, i) => {
       if (a.value === '--trusted-host' || a.value?.startsWith('--trusted-host=')) {
         const end = a.value === '--trusted-host' && args[i + 1] ? args[i + 1] : a;
-        hits.push({ range: wordRange(model, shell, a, end), what: 'pip --trusted-host' });
+        hits.push({ from: a, to: end, what: 'pip --trusted-host' });
       }
     });
     const pos = positionals(args);
     if (pos[0]?.value === 'config' && pos[1]?.value === 'set' && pos[2]) {
       const end = pairAfter(pos[2], pos, (k) => /^[\w-]+\.trusted-host$/i.test(k));
-      if (end) hits.push({ range: wordRange(model, shell, pos[2], end), what: 'pip config trusted-host' });
+      if (end) hits.push({ from: pos[2], to: end, what: 'pip config trusted-host' });
     }
-    return;
+    return hits;
   }
   if (program === 'npm' || program === 'yarn' || program === 'pnpm') {
     args.forEach((a, i) => {
       const v = a.value ?? '';
-      if (v === '--no-strict-ssl' || /^--strict-ssl=(false|0)$/i.test(v)) hits.push({ range: wordRange(model, shell, a), what: `${program} ${v}` });
+      if (v === '--no-strict-ssl' || /^--strict-ssl=(false|0)$/i.test(v)) hits.push({ from: a, to: a, what: `${program} ${v}` });
       else if (v === '--strict-ssl' && args[i + 1]?.value && /^(false|0)$/i.test(args[i + 1].value!)) {
-        hits.push({ range: wordRange(model, shell, a, args[i + 1]), what: `${program} --strict-ssl false` });
+        hits.push({ from: a, to: args[i + 1], what: `${program} --strict-ssl false` });
       }
     });
     const pos = positionals(args);
     const at = pos[0]?.value === 'config' && pos[1]?.value === 'set' ? 2 : pos[0]?.value === 'set' ? 1 : -1;
     if (at > 0 && pos[at]) {
       const end = pairAfter(pos[at], pos, (k, v) => /^strict[-_]ssl$/i.test(k) && /^(false|0)$/i.test(v));
-      if (end) hits.push({ range: wordRange(model, shell, pos[at], end), what: `${program} config strict-ssl false` });
+      if (end) hits.push({ from: pos[at], to: end, what: `${program} config strict-ssl false` });
     }
-    return;
+    return hits;
   }
   if (program === 'git') {
     let i = 0;
@@ -163,49 +185,49 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       if (v === '-c' && args[i + 1]) {
         const setting = args[i + 1].value ?? '';
         const m = wholeLine(/^http\.(.+\.)?sslverify=(.*)$/i, setting);
-        if (m && FALSE.test(m[2])) hits.push({ range: wordRange(model, shell, args[i], args[i + 1]), what: `git -c ${setting}` });
+        if (m && FALSE.test(m[2])) hits.push({ from: args[i], to: args[i + 1], what: `git -c ${setting}` });
         i++;
         continue;
       }
       if (v === '-C' || v === '--git-dir' || v === '--work-tree' || v === '--namespace') { i++; continue; }
       if (v === null || !v.startsWith('-')) break;
     }
-    if (values[i] !== 'config') return;
+    if (values[i] !== 'config') return hits;
     const pos = positionals(args.slice(i + 1), new Set(['-f', '--file', '--blob', '--type', '--default', '--comment']));
     const keyAt = pos[0]?.value === 'set' ? 1 : 0;
     const key = pos[keyAt];
     const value = pos[keyAt + 1];
     if (key?.value && value?.value && /^http\.(.+\.)?sslverify$/i.test(key.value) && FALSE.test(value.value)) {
-      hits.push({ range: wordRange(model, shell, key, value), what: `git config ${key.value} ${value.value}` });
+      hits.push({ from: key, to: value, what: `git config ${key.value} ${value.value}` });
     }
-    return;
+    return hits;
   }
   if (program === 'conda' || program === 'mamba' || program === 'micromamba') {
     args.forEach((a, i) => {
       if (a.value === '--set' && args[i + 1]?.value === 'ssl_verify' && args[i + 2]?.value && FALSE.test(args[i + 2].value!)) {
-        hits.push({ range: wordRange(model, shell, args[i + 1], args[i + 2]), what: `${program} config --set ssl_verify ${args[i + 2].value}` });
+        hits.push({ from: args[i + 1], to: args[i + 2], what: `${program} config --set ssl_verify ${args[i + 2].value}` });
       }
     });
-    return;
+    return hits;
   }
   if (program === 'composer') {
     const pos = positionals(args);
     if (pos[0]?.value === 'config' && pos[1]?.value === 'disable-tls' && /^(true|1)$/i.test(pos[2]?.value ?? '')) {
-      hits.push({ range: wordRange(model, shell, pos[1], pos[2]), what: 'composer config disable-tls true' });
+      hits.push({ from: pos[1], to: pos[2], what: 'composer config disable-tls true' });
     }
-    return;
+    return hits;
   }
   if (/^(yum|dnf|microdnf|tdnf|yum-config-manager|dnf-3|dnf5)$/.test(program)) {
     args.forEach((a, i) => {
       const v = a.value ?? '';
       const attached = wholeLine(/^--setopt=(.+\.)?sslverify=(.*)$/i, v);
-      if (attached && FALSE.test(attached[2])) hits.push({ range: wordRange(model, shell, a), what: v });
+      if (attached && FALSE.test(attached[2])) hits.push({ from: a, to: a, what: v });
       if (v === '--setopt' && args[i + 1]?.value) {
         const m = wholeLine(/^(.+\.)?sslverify=(.*)$/i, args[i + 1].value!);
-        if (m && FALSE.test(m[2])) hits.push({ range: wordRange(model, shell, a, args[i + 1]), what: `--setopt ${args[i + 1].value}` });
+        if (m && FALSE.test(m[2])) hits.push({ from: a, to: args[i + 1], what: `--setopt ${args[i + 1].value}` });
       }
     });
-    return;
+    return hits;
   }
   if (program === 'apt-get' || program === 'apt' || program === 'aptitude') {
     args.forEach((a, i) => {
@@ -216,10 +238,11 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       else if (v.startsWith('-o') && v.length > 2 && !v.startsWith('--')) setting = v.slice(2);
       else if (v.startsWith('--option=')) setting = v.slice(9);
       const m = setting && wholeLine(/^Acquire::https::(.+::)?Verify-(Peer|Host)=(.*)$/i, setting);
-      if (m && FALSE.test(m[3])) hits.push({ range: wordRange(model, shell, a, end), what: `-o ${setting}` });
+      if (m && FALSE.test(m[3])) hits.push({ from: a, to: end, what: `-o ${setting}` });
     });
   }
-}
+  return hits;
+});
 
 /**
  * Whether `$name` or `${name` appears in the text with the span [start, end) cut out, as a search of that
@@ -300,7 +323,17 @@ export const tlsVerificationDisabled: Rule = {
       if (keyword !== 'RUN') continue;
       const shell = model.shellOf(instruction);
       if (!shell) continue;
-      for (const command of shell.script.commands) commandHits(model, shell, command, hits);
+      for (const command of shell.script.commands) {
+        for (const hit of commandHits(command)) {
+          if (hit.option) {
+            const o = hit.option;
+            const edit = o.valueWord ? null : o.letter >= 0 ? removeLetter(model, shell, o) : removeWords(model, shell, [o.word]);
+            hits.push({ range: optionRange(model, shell, o), what: hit.what, fix: { title: REMOVE_FLAG, edit } });
+          } else {
+            hits.push({ range: wordRange(model, shell, hit.from, hit.to), what: hit.what });
+          }
+        }
+      }
       for (const assignment of assignmentsIn(shell)) {
         const rule = envRule(assignment.name);
         if (!rule) continue;
@@ -312,16 +345,8 @@ export const tlsVerificationDisabled: Rule = {
         if (value === null || !rule.disables(value)) continue;
         hits.push({ range: model.rangeOf(shell.offset + assignment.start, shell.offset + assignment.end), what: `${assignment.name}=${value}` });
       }
-      for (const written of writtenTexts(shell)) {
-        if (!written.targets.length) continue;
-        for (const { pattern, target } of WRITTEN) {
-          if (target && !written.targets.some((t) => t !== null && target.test(t))) continue;
-          for (const word of written.words) {
-            for (const m of matchesInWord(word, pattern, written.parts.get(word))) {
-              hits.push({ range: model.rangeOf(shell.offset + m.start, shell.offset + m.end), what: m.text.trim() });
-            }
-          }
-        }
+      for (const m of writtenHits(shell.script, shell)) {
+        hits.push({ range: model.rangeOf(shell.offset + m.start, shell.offset + m.end), what: m.text.trim() });
       }
     }
     const seen = new Set<string>();
