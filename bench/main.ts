@@ -84,11 +84,10 @@ async function main(): Promise<void> {
   const server = only.includes('server')
     ? await benchServer(root, corpus, {
       sizes: quick
-        ? [{ lines: 300, cold: 10, edit: 20 }, { lines: 5000, cold: 4, edit: 8 }, { lines: 50000, cold: 2, edit: 3 }]
-        : [{ lines: 300, cold: 30, edit: 60 }, { lines: 5000, cold: 12, edit: 30 }, { lines: 50000, cold: 5, edit: 10 }],
+        ? [{ lines: 300, warmUp: 100, cold: 10, edit: 20 }, { lines: 5000, warmUp: 30, cold: 4, edit: 8 }, { lines: 50000, warmUp: 5, cold: 2, edit: 3 }]
+        : [{ lines: 300, warmUp: 200, cold: 30, edit: 60 }, { lines: 5000, warmUp: 100, cold: 12, edit: 30 }, { lines: 50000, warmUp: 10, cold: 5, edit: 10 }],
       documents: 200,
       afterStart: quick ? 20 : 40,
-      warmUp: quick ? 100 : 200,
     }, log)
     : null;
 

@@ -154,7 +154,7 @@ export function table(r: Results): string {
     for (const l of s.latency) {
       for (const mode of ['cold', 'edit'] as const) {
         const m = l[mode];
-        const name = `server didChange → diagnostics after ${n0(s.warmUp)} warm-up lints, ${n0(l.lines)} lines, ${mode === 'cold' ? 'cold (all instructions new)' : 'one-line edit'}, p50 / p95 (n=${m.n})`;
+        const name = `server didChange → diagnostics, ${n0(l.lines)} lines, ${mode === 'cold' ? 'cold (all instructions new)' : 'one-line edit'}, after ${n0(l.warmUp)} warm-up lints, p50 / p95 (n=${m.n})`;
         rows.push(withBudget([name, `${ms(m.p50)} / ${ms(m.p95)}`, m.cpu50 === null ? '–' : `${ms(m.cpu50)} / ${ms(m.cpu95)}`], `server-${l.size}-${mode}`));
       }
     }

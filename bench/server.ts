@@ -105,6 +105,8 @@ class Session {
 export interface LatencyResult {
   size: number;
   lines: number;
+  /** Lints of another document of this size before the measures. */
+  warmUp: number;
   cold: Summary;
   edit: Summary;
 }
@@ -116,8 +118,6 @@ export interface ServerResult {
   firstDiagnostics: number;
   /** One-line edits of that document right after start, before any warm-up. */
   afterStart: { lines: number; edit: Summary };
-  /** Lints the server did (of another document) between afterStart and the latency measures. */
-  warmUp: number;
   latency: LatencyResult[];
   /** Started as the VS Code client starts it (SERVER_ENVIRONMENT). */
   memory: Memory | null;
@@ -128,12 +128,14 @@ export interface ServerResult {
 export interface Memory { idle: number | null; open200: number | null; peak200: number | null; closed200: number | null; documents: number }
 
 export interface ServerPlan {
-  sizes: Array<{ lines: number; cold: number; edit: number }>;
+  /** Per size: warm-up lints (not measured), then cold and edit samples. */
+  sizes: SizePlan[];
   documents: number;
-  /** Edits right after start (measured), then warm-up lints (not measured). */
+  /** Edits right after start (measured), before any warm-up. */
   afterStart: number;
-  warmUp: number;
 }
+
+export interface SizePlan { lines: number; warmUp: number; cold: number; edit: number }
 
 export async function benchServer(root: string, corpus: Doc[], plan: ServerPlan, log: (line: string) => void): Promise<ServerResult> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dfs-bench-server-'));
@@ -152,13 +154,14 @@ export async function benchServer(root: string, corpus: Doc[], plan: ServerPlan,
       firstDiagnostics = (await first) - session.started;
       // Right after start V8 has not optimised the rules yet: about 100 lints go by before a lint settles to its
       // steady time (measured in one process: a 300-line one-line edit takes 6-15 ms during the first 50 lints,
-      // 2.5 ms after 100). Those first edits are measured on their own, then the server is warmed up on another
-      // document, and the latency budgets are read in the steady state an editor session spends its time in.
+      // 2.5 ms after 100; 5,000 lines: 25-55 ms during the first 60, 20 ms after 100). Those first edits are
+      // measured on their own; each size is then measured after warm-up lints of another document of its size,
+      // in the steady state an editing session spends its time in.
       afterStart = { lines: small.lines, edit: summarize(await edits(session, uriOf('first'), small.text, 1, plan.afterStart, PAUSE_MS)) };
-      await warmUp(session, corpus, uriOf('warm-up'), plan.warmUp);
-      log(`  server: ${plan.afterStart} edits right after start, ${plan.warmUp} warm-up lints`);
+      log(`  server: ${plan.afterStart} edits right after start`);
       latency = [];
       for (const [index, size] of plan.sizes.entries()) {
+        await warmUp(session, corpus, uriOf(`warm-up-${size.lines}`), size.lines, size.warmUp, '\t'.repeat(8 + index));
         latency.push(await measureSize(session, corpus, size, uriOf(`size-${size.lines}`), '\t'.repeat(index + 1), log));
       }
     } finally {
@@ -168,7 +171,7 @@ export async function benchServer(root: string, corpus: Doc[], plan: ServerPlan,
     // Memory with many documents open, in a server of its own: as the VS Code client starts it, then plain.
     const memory = await measureMemory(root, workspace, corpus, plan.documents, uriOf, true, log);
     const memoryPlain = await measureMemory(root, workspace, corpus, plan.documents, uriOf, false, log);
-    return { initialize: session.initialized, firstDiagnostics, afterStart, warmUp: plan.warmUp, latency, memory, memoryPlain };
+    return { initialize: session.initialized, firstDiagnostics, afterStart, latency, memory, memoryPlain };
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });
   }
@@ -231,16 +234,18 @@ async function edits(session: Session, uri: string, text: string, version: numbe
   return samples;
 }
 
-/** `lints` lints of a 300-line document of its own, alternating one-line edits and whole new texts. */
-async function warmUp(session: Session, corpus: Doc[], uri: string, lints: number): Promise<void> {
-  const salt = '\t'.repeat(8); // texts no measure uses
-  let text = stacked(corpus, 300, 0, salt).text;
+/**
+ * About `lints` lints of a document of `lines` lines of its own, a whole new text (`salt`: one no measure uses)
+ * followed by nine one-line edits, over and over.
+ */
+async function warmUp(session: Session, corpus: Doc[], uri: string, lines: number, lints: number, salt: string): Promise<void> {
+  let text = stacked(corpus, lines, 0, salt).text;
   let version = 1;
   const opened = session.diagnostics(uri, version);
   session.open(uri, text, version);
   await opened;
   for (let k = 1; k < lints; k += 10) {
-    text = stacked(corpus, 300, k, salt).text;
+    text = stacked(corpus, lines, k, salt).text;
     await session.change(uri, ++version, [{ text }]);
     await sleep(WARM_UP_PAUSE_MS);
     await edits(session, uri, text, version, 9, WARM_UP_PAUSE_MS);
@@ -249,7 +254,7 @@ async function warmUp(session: Session, corpus: Doc[], uri: string, lints: numbe
   session.close(uri);
 }
 
-async function measureSize(session: Session, corpus: Doc[], size: { lines: number; cold: number; edit: number }, uri: string,
+async function measureSize(session: Session, corpus: Doc[], size: SizePlan, uri: string,
   salt: string, log: (line: string) => void): Promise<LatencyResult> {
   let version = 1;
   const base = stacked(corpus, size.lines);
@@ -270,5 +275,5 @@ async function measureSize(session: Session, corpus: Doc[], size: { lines: numbe
   const edit = (await edits(session, uri, text, version, size.edit + 1, PAUSE_MS)).slice(1);
   log(`  server ${size.lines} lines: edit done`);
   session.close(uri);
-  return { size: size.lines, lines: base.lines, cold: summarize(cold), edit: summarize(edit) };
+  return { size: size.lines, lines: base.lines, warmUp: size.warmUp, cold: summarize(cold), edit: summarize(edit) };
 }
