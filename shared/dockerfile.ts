@@ -426,7 +426,9 @@ function flat(text: string): string {
 
 // ---------------------------------------------------------------------------------------------------------
 // RUN shells shared across models (every keystroke makes a new model): an LRU keyed by the escape
-// character and the exact text after `RUN`. Bounded by entries and by characters (~10 bytes of heap each).
+// character and the exact text after `RUN`. Bounded by entries and by characters (keys and sources): 4 million
+// hold a 50,000-line file's RUNs twice over (1.8 million); with the token cache at the same bound, a server that
+// has linted far more text than that holds ~145 MB of heap (8 million each: ~200 MB, for no file that fits less).
 
 interface ShellEntry {
   source: string;
@@ -434,7 +436,7 @@ interface ShellEntry {
 }
 
 const RUN_CACHE_ENTRIES = 50_000;
-const RUN_CACHE_CHARS = 8_000_000;
+const RUN_CACHE_CHARS = 4_000_000;
 const runCache = new RecentlyUsed<ShellEntry>(RUN_CACHE_ENTRIES, RUN_CACHE_CHARS);
 
 function runCacheGet(key: string): ShellEntry | undefined {
@@ -572,7 +574,7 @@ function sharedTokens(line: AstLine, original: (this: unknown) => Argument[]): A
 // that builds each token and its positions), most of what re-parsing costs after an edit; instructions that
 // moved get copies shifted to their line. An LRU bounded by entries and characters, like the RUN cache.
 const TOKEN_CACHE_ENTRIES = 100_000;
-const TOKEN_CACHE_CHARS = 8_000_000;
+const TOKEN_CACHE_CHARS = 4_000_000;
 const tokenCache = new RecentlyUsed<{ line: number; args: Argument[] }>(TOKEN_CACHE_ENTRIES, TOKEN_CACHE_CHARS);
 let tokenizations = 0;
 
