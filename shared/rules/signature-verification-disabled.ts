@@ -33,7 +33,8 @@ import {
   assignmentsIn, downloadsIn, matchesInWord, programCall, removeWords, verifiedNames, writtenTexts,
 } from '../shell/downloads';
 import { packageManagerCall, stripEdgeQuotes, wholeLine } from '../shell/commands';
-import type { ShellCommand, ShellWord } from '../shell/parser';
+import { memoByObject, memoByObjectWith } from '../memo';
+import type { ShellCommand, ShellScript, ShellWord } from '../shell/parser';
 import type { LocalizedFix, Range, TextEdit } from '../types';
 
 interface Hit {
@@ -81,17 +82,17 @@ function localPackages(operands: ShellWord[]): { files: string[]; others: boolea
   return { files, others };
 }
 
-function trustedDebHits(model: DockerfileModel, shell: RunShell, word: ShellWord, part: { from: number; to: number } | undefined, hits: Hit[]): void {
+/** `[trusted=yes]` in an apt source line of a word, at offsets in the script. */
+function trustedDebMatches(word: ShellWord, part: { from: number; to: number } | undefined): Array<{ start: number; end: number }> {
   const value = word.value;
-  if (value === null) return;
+  if (value === null) return [];
   const scope = part ? value.slice(part.from, part.to) : value;
   for (const m of scope.matchAll(TRUSTED_DEB)) {
     if (!/(^|\s)trusted=yes(\s|$)/i.test(m[2].trim().replace(/\s+/g, ' '))) continue;
     if (/^(file|copy):/i.test(m[3])) continue;
-    const found = matchesInWord(word, /trusted=yes/i, part);
-    for (const f of found) hits.push({ range: model.rangeOf(shell.offset + f.start, shell.offset + f.end), what: '[trusted=yes]' });
-    return;
+    return matchesInWord(word, /trusted=yes/i, part);
   }
+  return [];
 }
 
 interface StageFiles {
@@ -101,20 +102,35 @@ interface StageFiles {
   verified: Set<string>;
 }
 
-function commandHits(model: DockerfileModel, shell: RunShell, command: ShellCommand, files: () => StageFiles, hits: Hit[]): void {
+/** What a command would report: words (with whether a fix removes them), or a span of the script. */
+type Candidate = { words: ShellWord[]; what: string; quietable: boolean; removable: boolean; start?: undefined; end?: undefined }
+  | { start: number; end: number; what: string; words?: undefined };
+
+interface CommandCandidates {
+  hits: Candidate[];
+  /** The package files it installs from disk, and whether it installs nothing else. */
+  files: string[];
+  localInstall: boolean;
+}
+
+/**
+ * A command's hits before its RUN's context is known: once per command, which the RUN cache keeps across lints.
+ * A hit on an install of package files is dropped at the lint unless a download of the stage fetched one of them
+ * unverified (`files`); ranges and fixes are placed at each lint.
+ */
+const commandCandidates = memoByObject((command: ShellCommand): CommandCandidates => {
+  const candidates: CommandCandidates = { hits: [], files: [], localInstall: false };
+  const hits = candidates.hits;
   const call = programCall(command);
-  if (!call) return;
+  if (!call) return candidates;
   const { program, args } = call;
   const managed = packageManagerCall(command);
   const local = localPackages(managed ? managed.operands : args);
-  const localInstall = local.files.length > 0 && !local.others;
-  // Package files on disk were built or copied in by the build itself: the check only matters for the
-  // ones a curl/wget of the stage fetched, and not when a verification of the stage named them.
-  const quiet = () => localInstall && !local.files.some((f) => files().downloaded.has(f) && !files().verified.has(f));
+  candidates.localInstall = local.files.length > 0 && !local.others;
+  candidates.files = local.files;
   const flag = (from: ShellWord, to: ShellWord = from) => {
-    if (quiet()) return;
     const words = from === to ? [from] : [from, to];
-    hits.push({ range: wordRange(model, shell, from, to), what: words.map((w) => w.value).join(' '), edit: local.files.length ? null : removeWords(model, shell, words) });
+    hits.push({ words, what: words.map((w) => w.value).join(' '), quietable: true, removable: local.files.length === 0 });
   };
   const optionValue = (i: number, short: string, long: string): { setting: string; end: ShellWord } | null => {
     const v = args[i].value ?? '';
@@ -126,9 +142,9 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
 
   if (program === 'apk') {
     const sub = args.find((a) => a.value !== null && !a.value.startsWith('-'))?.value;
-    if (sub === 'index') return;
+    if (sub === 'index') return candidates;
     for (const a of args) if (a.value === '--allow-untrusted') flag(a);
-    return;
+    return candidates;
   }
   if (program === 'apt-get' || program === 'apt' || program === 'aptitude') {
     args.forEach((a, i) => {
@@ -137,7 +153,7 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       const m = option && APT_OPTIONS.exec(option.setting);
       if (option && m && TRUE.test(m[2].replace(/"/g, ''))) flag(a, option.end);
     });
-    return;
+    return candidates;
   }
   if (RPM_MANAGERS.test(program) || (program === 'dnf' && args[0]?.value === 'config-manager')) {
     args.forEach((a, i) => {
@@ -147,30 +163,47 @@ function commandHits(model: DockerfileModel, shell: RunShell, command: ShellComm
       const m = option && wholeLine(/^(?:.+\.)?gpgcheck=(.*)$/i, option.setting);
       if (option && m && !/(^|\.)(repo_|localpkg_)gpgcheck=/i.test(option.setting) && FALSE.test(m[1])) flag(a, option.end);
     });
-    return;
+    return candidates;
   }
   if (program === 'rpm' || program === 'rpmkeys') {
     for (const a of args) if (a.value === '--nosignature' || a.value === '--nodigest') flag(a);
-    return;
+    return candidates;
   }
   if (program === 'zypper') {
     const sub = args.find((a) => a.value !== null && !a.value.startsWith('-'))?.value;
     for (const a of args) {
       if (a.value === '--no-gpg-checks' || a.value === '--no-gpgcheck' || (a.value === '-G' && (sub === 'ar' || sub === 'addrepo'))) flag(a);
     }
-    return;
+    return candidates;
   }
   if (program === 'add-apt-repository') {
-    for (const a of args) trustedDebHits(model, shell, a, undefined, hits);
-    return;
+    for (const a of args) for (const m of trustedDebMatches(a, undefined)) hits.push({ ...m, what: '[trusted=yes]' });
+    return candidates;
   }
   if (program === 'go') {
     const pos = args.filter((a) => !a.value?.startsWith('-'));
     if (pos[0]?.value === 'env' && args.some((a) => a.value === '-w')) {
-      for (const a of pos.slice(1)) if (a.value === 'GOSUMDB=off') hits.push({ range: wordRange(model, shell, a), what: 'GOSUMDB=off' });
+      for (const a of pos.slice(1)) if (a.value === 'GOSUMDB=off') hits.push({ words: [a], what: 'GOSUMDB=off', quietable: false, removable: false });
     }
   }
-}
+  return candidates;
+});
+
+/** Settings written into files by a RUN's script, at offsets in the script: once per script. */
+const writtenHits = memoByObjectWith((_script: ShellScript, shell: RunShell): Array<{ start: number; end: number; what: string }> => {
+  const found: Array<{ start: number; end: number; what: string }> = [];
+  for (const written of writtenTexts(shell)) {
+    if (!written.targets.length) continue;
+    for (const word of written.words) {
+      const part = written.parts.get(word);
+      for (const m of trustedDebMatches(word, part)) found.push({ ...m, what: '[trusted=yes]' });
+      for (const pattern of WRITTEN) {
+        for (const m of matchesInWord(word, pattern, part)) found.push({ start: m.start, end: m.end, what: m.text.trim() });
+      }
+    }
+  }
+  return found;
+});
 
 function downloadedNames(shells: RunShell[]): Set<string> {
   const names = new Set<string>();
@@ -229,24 +262,29 @@ export const signatureVerificationDisabled: Rule = {
           downloaded: downloadedNames(runs.slice(0, position + 1).map((r) => r.shell)),
           verified: verifiedNames(runs.slice(0, position + 1).map((r) => r.shell)),
         });
-        for (const command of shell.script.commands) commandHits(model, shell, command, stageFiles, hits);
+        for (const command of shell.script.commands) {
+          const { hits: found, files, localInstall } = commandCandidates(command);
+          // Package files on disk were built or copied in by the build itself: the check only matters for the
+          // ones a curl/wget of the stage fetched, and not when a verification of the stage named them.
+          let quiet: boolean | null = null;
+          for (const hit of found) {
+            if (hit.words === undefined) {
+              hits.push({ range: model.rangeOf(shell.offset + hit.start, shell.offset + hit.end), what: hit.what });
+              continue;
+            }
+            if (hit.quietable && (quiet ??= localInstall && !files.some((f) => stageFiles().downloaded.has(f) && !stageFiles().verified.has(f)))) continue;
+            const [from, to = from] = hit.words;
+            hits.push({ range: wordRange(model, shell, from, to), what: hit.what, edit: hit.removable ? removeWords(model, shell, hit.words) : hit.quietable ? null : undefined });
+          }
+        }
         for (const assignment of assignmentsIn(shell)) {
           const test = ENV_VARS[assignment.name];
           if (!test) continue;
           const value = assignment.value ?? model.expand(shell.source.slice(assignment.valueStart, assignment.end).replace(/^"(.*)"$/s, '$1'), instruction.getRange().start.line);
           if (value !== null && test(value)) hits.push({ range: model.rangeOf(shell.offset + assignment.start, shell.offset + assignment.end), what: `${assignment.name}=${value}` });
         }
-        for (const written of writtenTexts(shell)) {
-          if (!written.targets.length) continue;
-          for (const word of written.words) {
-            const part = written.parts.get(word);
-            trustedDebHits(model, shell, word, part, hits);
-            for (const pattern of WRITTEN) {
-              for (const m of matchesInWord(word, pattern, part)) {
-                hits.push({ range: model.rangeOf(shell.offset + m.start, shell.offset + m.end), what: m.text.trim() });
-              }
-            }
-          }
+        for (const m of writtenHits(shell.script, shell)) {
+          hits.push({ range: model.rangeOf(shell.offset + m.start, shell.offset + m.end), what: m.what });
         }
       });
     }
