@@ -25,6 +25,7 @@
 import type { Arg, Instruction, Property, Run } from 'dockerfile-ast';
 import { runMountEdit, runMounts, syntaxDirectiveEdit, syntaxSupports } from '../buildkit';
 import type { DockerfileModel, Stage } from '../dockerfile';
+import { memoByKey } from '../memo';
 import type { Rule } from '../rule';
 import type { Localized, LocalizedFix, Range, TextEdit } from '../types';
 
@@ -72,7 +73,9 @@ export function isSecretName(name: string): boolean {
 }
 
 /** The token of the name that makes it a secret (`password`, `auth`, `key`...), or null. */
-export function secretToken(name: string): string | null {
+export const secretToken = memoByKey((name: string) => name, tokenOfName);
+
+function tokenOfName(name: string): string | null {
   if (KNOWN_NOT_SECRET.has(name.toUpperCase())) return null;
   const tokens = nameTokens(name);
   if (!tokens.length || tokens.some((t) => NOT_THE_SECRET.has(t))) return null;
@@ -111,8 +114,10 @@ export interface CredentialMatch {
   what: Localized;
 }
 
-/** The first part of a value that has the shape of a known credential. */
-export function credentialIn(value: string): CredentialMatch | null {
+/** The first part of a value that has the shape of a known credential (memoized: values are read on every lint). */
+export const credentialIn = memoByKey((value: string) => value, (value: string): Readonly<CredentialMatch> | null => firstCredential(value));
+
+function firstCredential(value: string): CredentialMatch | null {
   let best: CredentialMatch | null = null;
   for (const { pattern, what } of CREDENTIAL_SHAPES) {
     const m = pattern.exec(value);
