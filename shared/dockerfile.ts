@@ -13,6 +13,7 @@ import {
   Arg, Argument, DockerfileParser, Env, From, Instruction as AstInstruction,
   type Dockerfile, type Instruction, type Run, type Heredoc,
 } from 'dockerfile-ast';
+import { Parser as AstParser } from 'dockerfile-ast/lib/parser';
 import { linearPropertyValues } from './propertyValue';
 import { linearHeredocNames } from './heredocName';
 import { LineIndex } from './textDocument';
@@ -457,6 +458,7 @@ export function runShellCacheStats(): { entries: number; chars: number } {
 export function clearRunShellCache(): void {
   runCache.clear();
   tokenCache.clear();
+  instructionCache.clear();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -619,6 +621,91 @@ function shiftArgument(a: Argument, delta: number): Argument {
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Instructions across models. After a keystroke, every instruction but the edited one has the same text at the
+// same place as in the previous model; building it again (dockerfile-ast's constructors scan the arguments for
+// flags and JSON, Flag objects place their options) was a third of re-parsing a 5,000-line file. For our
+// documents, an instruction with the same keyword, escape character, text and ranges as one built before is a
+// copy of it: the copy gets this document and Dockerfile, keeps what its constructor computed (which depends on
+// the text and the ranges only) and computes the rest lazily, as a new one would. The cache keeps templates with
+// no document (a kept document would keep its whole text alive); keywords whose constructor builds objects tied
+// to the document (ARG's property), or whose objects are mutated later (FROM's argument ranges) or hold other
+// instructions (ONBUILD) are built every time.
+
+const REUSED_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'ENV', 'LABEL', 'EXPOSE', 'WORKDIR', 'USER',
+  'VOLUME', 'SHELL', 'STOPSIGNAL', 'HEALTHCHECK', 'MAINTAINER']);
+const INSTRUCTION_CACHE_ENTRIES = 100_000;
+const INSTRUCTION_CACHE_CHARS = 4_000_000;
+
+interface KeptInstruction {
+  /** What the instruction's construction depends on besides its start (the cache key). */
+  escapeChar: string;
+  keyword: string;
+  endLine: number;
+  endCharacter: number;
+  keywordLine: number;
+  keywordCharacter: number;
+  text: string;
+  /** A copy of the instruction with no document and no Dockerfile. */
+  template: object;
+}
+
+// Keyed by where the instruction starts, and checked against its text: comparing two texts is far cheaper than
+// hashing one (keying by the text made the lookups cost what building the instructions did). The latest
+// instruction seen at a position is kept, whatever the document.
+const instructionCache = new RecentlyUsed<KeptInstruction>(INSTRUCTION_CACHE_ENTRIES, INSTRUCTION_CACHE_CHARS);
+let instructionBuilds = 0;
+
+/** How many instructions dockerfile-ast built for the model's documents (not copied) since the process started. */
+export function instructionBuildCount(): number {
+  return instructionBuilds;
+}
+
+type CreateInstruction = (document: TextOfDocument, dockerfile: unknown, escapeChar: string, lineRange: LineSpan,
+  instruction: string, instructionRange: LineSpan) => object;
+
+function reuseInstructions(): void {
+  const parserClass = AstParser as unknown as { createInstruction?: CreateInstruction; [PATCHED]?: boolean };
+  const original = parserClass.createInstruction;
+  if (typeof original !== 'function' || parserClass[PATCHED]) return;
+  parserClass[PATCHED] = true;
+  parserClass.createInstruction = function createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+    // Only while our parse runs: ONBUILD builds its trigger later, and other users of dockerfile-ast are left alone.
+    if (parsing === 0 || !REUSED_KEYWORDS.has(instruction.toUpperCase())) {
+      return original.call(this, document, dockerfile, escapeChar, lineRange, instruction, instructionRange);
+    }
+    const { start, end } = lineRange;
+    const k = instructionRange.end;
+    const text = document.getText().slice(document.offsetAt(start), document.offsetAt(end));
+    const key = `${start.line},${start.character}`;
+    const kept = instructionCache.get(key);
+    if (kept && kept.text === text && kept.keyword === instruction && kept.escapeChar === escapeChar && kept.endLine === end.line
+      && kept.endCharacter === end.character && kept.keywordLine === k.line && kept.keywordCharacter === k.character) {
+      const copy = Object.assign(Object.create(Object.getPrototypeOf(kept.template) as object) as AstInstructionFields, kept.template);
+      copy.document = document;
+      copy.dockerfile = dockerfile;
+      return copy;
+    }
+    instructionBuilds++;
+    const built = original.call(this, document, dockerfile, escapeChar, lineRange, instruction, instructionRange) as AstInstructionFields;
+    const template = Object.assign(Object.create(Object.getPrototypeOf(built) as object) as AstInstructionFields, built);
+    template.document = null;
+    template.dockerfile = null;
+    if (template.properties !== undefined) template.properties = undefined; // Property objects hold the document
+    instructionCache.set(key, {
+      escapeChar, keyword: instruction, endLine: end.line, endCharacter: end.character, keywordLine: k.line, keywordCharacter: k.character,
+      text: flat(text), template,
+    }, text.length);
+    return built;
+  };
+}
+
+interface AstInstructionFields {
+  document: unknown;
+  dockerfile: unknown;
+  properties?: unknown;
+}
+
 function copyArgument(a: Argument): Argument {
   const r = a.getRange();
   return new Argument(a.getValue(), {
@@ -628,6 +715,7 @@ function copyArgument(a: Argument): Argument {
 }
 
 memoizeArguments();
+reuseInstructions();
 linearPropertyValues();
 // (a document parsed here never changes: its heredoc names can be read once)
 linearHeredocNames((instruction) => parsing > 0 || ownDocuments.has((instruction as AstLine).document));

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run } from 'dockerfile-ast';
-import { clearRunShellCache, DockerfileModel, substituteVariables, tokenizeCount } from '../shared/dockerfile';
+import { clearRunShellCache, DockerfileModel, instructionBuildCount, substituteVariables, tokenizeCount } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
 import { parseIgnoreDirectives, type IgnoreEntry } from '../shared/ignore';
 import { memoByObject } from '../shared/memo';
@@ -103,6 +103,46 @@ describe('re-linting after an edit', () => {
     clearCaches();
     assert.equal(fromCache, args(new DockerfileModel(moved)), 'shifted tokens equal freshly made ones');
     assert.equal(summary(findings), summary(lint(moved)), 'and so do the findings');
+  });
+
+  it('builds only the instructions that changed, and copies the others with this document\'s context', () => {
+    const tag = fresh();
+    const text = `FROM debian:12 AS ${tag}\nARG V=1\nENV NODE_TLS_REJECT_UNAUTHORIZED=$V B=${tag}\nCOPY --chown=app ${tag} /srv/\nRUN echo ${tag} \\\n`
+      + `    && make ${tag}\nLABEL x="${tag}"\nWORKDIR /srv/${tag}\nCMD ["serve", "${tag}"]\n`;
+    const builds = (work: () => void) => { const before = instructionBuildCount(); work(); return instructionBuildCount() - before; };
+    assert.ok(builds(() => lint(text, OPTIONS)) >= 6);
+    assert.equal(builds(() => lint(text, OPTIONS)), 0, 'the same text again');
+    const edited = text.replace(`&& make ${tag}`, `&& make ${tag} all`);
+    assert.equal(builds(() => lint(edited, OPTIONS)), 1, 'one instruction changed');
+    assert.ok(!lint(edited, OPTIONS).some((f) => f.ruleId === 'tls-verification-disabled'));
+    // The copied ENV reads the ARG of this document (ARG is built every time): V=0 turns TLS checks off.
+    const argChanged = edited.replace('ARG V=1', 'ARG V=0');
+    let warm!: Finding[];
+    assert.equal(builds(() => { warm = lint(argChanged, OPTIONS); }), 0, 'nothing else built');
+    assert.ok(warm.some((f) => f.ruleId === 'tls-verification-disabled' && f.range.start.line === 2));
+    clearCaches();
+    assert.equal(summary(warm), summary(lint(argChanged, OPTIONS)), 'same findings as built from scratch');
+  });
+
+  it('gives what a cold lint gives after edits of real files (typing in a line, lines duplicated or deleted)', { skip: noCorpus }, () => {
+    const files = corpus.filter((_, i) => i % 9 === 0);
+    fc.assert(fc.property(fc.constantFrom(...files), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('type', 'duplicate', 'delete')), { minLength: 1, maxLength: 4 }),
+      ({ text }, edits) => {
+        let current = text;
+        lint(current, OPTIONS);
+        for (const [at, column, kind] of edits) {
+          const lines = current.split('\n');
+          const line = at % lines.length;
+          if (kind === 'type') lines[line] = lines[line].slice(0, column % (lines[line].length + 1)) + 'x' + lines[line].slice(column % (lines[line].length + 1));
+          else if (kind === 'duplicate') lines.splice(line, 0, lines[line]);
+          else lines.splice(line, 1);
+          current = lines.join('\n');
+          const warm = summary(lint(current, OPTIONS));
+          clearCaches();
+          assert.equal(warm, summary(lint(current, OPTIONS)));
+          lint(text, OPTIONS); // the previous version back in the caches, as in an editor
+        }
+      }), { numRuns: 60 });
   });
 
   it('shares the parsed script of the same RUN text between documents', () => {
