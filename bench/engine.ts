@@ -7,7 +7,7 @@ import { clearRunShellCache } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
 import { clearParseCache } from '../shared/shell/parser';
 import type { LintOptions } from '../shared/types';
-import type { Doc } from './documents';
+import { editableLine, type Doc } from './documents';
 import { gc, measure, median, type Sample } from './stats';
 
 /** Every rule on: each is on by default, image-registry needs registries, dockerignore a known context. */
@@ -42,6 +42,8 @@ export interface EngineResult {
   utils: Timing | null;
   cold: Timing;
   warm: Timing;
+  /** A one-line edit (a comment added to a RUN line, different each time) and the lint after it; null for the corpus. */
+  edit: Timing | null;
 }
 
 export interface EngineSet {
@@ -64,11 +66,38 @@ export function benchEngine(set: EngineSet, log: (line: string) => void): Engine
     for (let r = 0; r < set.reps; r++) for (const text of texts) work(text);
   };
   const clear = () => { clearRunShellCache(); clearParseCache(); };
+  // One-line edits of the stacked files, as when typing: each lint sees a RUN line it has not seen (the edited
+  // texts are made before timing); the other instructions are as the previous lint left them.
+  const editable = set.name !== 'corpus';
+  let edits = 0;
+  const edited = (text: string) => {
+    const at = editableLine(text);
+    const lines = text.split('\n');
+    return () => {
+      const line = lines[at.line];
+      lines[at.line] = `${line.slice(0, at.character)} # edit ${edits++}${line.slice(at.character)}`;
+      const next = lines.join('\n');
+      lines[at.line] = line;
+      return next;
+    };
+  };
+  const editors = editable ? texts.map(edited) : [];
   const work: Record<string, () => void> = {
     parse: each((text) => DockerfileParser.parse(text)),
     ...(utils ? { utils: each((text) => utils.validate(text)) } : {}),
     cold: each((text) => { clear(); lint(text, ALL_RULES); }),
     warm: each((text) => lint(text, ALL_RULES)),
+  };
+  let prepared: string[] = [];
+  if (editable) {
+    work.edit = () => {
+      for (const text of prepared) lint(text, ALL_RULES);
+    };
+  }
+  const prepare = (name: string) => {
+    if (name !== 'edit') return;
+    prepared = [];
+    for (let r = 0; r < set.reps; r++) editors.forEach((next) => prepared.push(next()));
   };
   const names = Object.keys(work);
   const samples: Record<string, Sample[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -80,12 +109,13 @@ export function benchEngine(set: EngineSet, log: (line: string) => void): Engine
   // forces one between lints. Each measure still pays for the garbage it makes, and, in the rotating order, for
   // some of the previous one's.
   gc();
-  for (const name of names) work[name]();
+  for (const name of names) { prepare(name); work[name](); }
   for (let pass = 0; pass < set.passes; pass++) {
     // Rotating order spreads the noise of a busy machine over all measures.
     for (let k = 0; k < names.length; k++) {
       const name = names[(pass + k) % names.length];
-      if (name === 'warm') each((text) => lint(text, ALL_RULES))();
+      if (name === 'warm' || name === 'edit') each((text) => lint(text, ALL_RULES))();
+      prepare(name);
       const s = measure(work[name]);
       samples[name].push({ wall: s.wall / set.reps, cpu: s.cpu === null ? null : s.cpu / set.reps });
     }
@@ -100,5 +130,6 @@ export function benchEngine(set: EngineSet, log: (line: string) => void): Engine
     utils: utils ? timing(samples.utils) : null,
     cold: timing(samples.cold),
     warm: timing(samples.warm),
+    edit: editable ? timing(samples.edit) : null,
   };
 }

@@ -102,10 +102,10 @@ export function budgets(r: Omit<Results, 'budgets'>): Budget[] {
     const cpu = divide(l5.edit.cpu50, l5.cold.cpu50);
     out.push({ id: 'edit-vs-cold-server', what: 'one-line edit vs cold, server p50, 5,000 lines', limit: '≤ 0.33', wall, cpu, holds: check(1 / 3, wall, cpu) });
   }
-  if (e5) {
-    const wall = e5.warm.wall / e5.cold.wall;
-    const cpu = divide(e5.warm.cpu, e5.cold.cpu);
-    out.push({ id: 'edit-vs-cold-engine', what: 'caches warm vs cold, engine, 5,000 lines', limit: '≤ 0.33', wall, cpu, holds: check(1 / 3, wall, cpu) });
+  if (e5?.edit) {
+    const wall = e5.edit.wall / e5.cold.wall;
+    const cpu = divide(e5.edit.cpu, e5.cold.cpu);
+    out.push({ id: 'edit-vs-cold-engine', what: 'one-line edit vs cold, engine, 5,000 lines', limit: '≤ 0.33', wall, cpu, holds: check(1 / 3, wall, cpu) });
   }
   return out;
 }
@@ -133,12 +133,13 @@ export function table(r: Results): string {
         : ['dockerfile-utils validate', 'not installed', '–', '', '']);
     }
     rows.push(withBudget([`**engine, all rules, cold**, ${label}`, ...timing(e.cold, e.lines, e.parse, e.utils)], e.set === 'corpus' ? 'engine-vs-parse' : undefined));
-    rows.push([`engine, all rules, caches warm, ${label}`, ...timing(e.warm, e.lines, e.parse, e.utils), '', '']);
+    rows.push([`engine, all rules, caches warm (same text again), ${label}`, ...timing(e.warm, e.lines, e.parse, e.utils), '', '']);
+    if (e.edit) rows.push([`engine, all rules, after a one-line edit, ${label}`, ...timing(e.edit, e.lines, e.parse, e.utils), '', '']);
   }
   const growth = budget('growth-engine');
   if (growth) rows.push(withBudget(['engine cold, 50,000-line / 5,000-line file', ratio(growth.wall), ratio(growth.cpu)], 'growth-engine'));
   const engine5 = budget('edit-vs-cold-engine');
-  if (engine5) rows.push(withBudget(['engine, caches warm / cold, 5,000-line file', ratio(engine5.wall), ratio(engine5.cpu)], 'edit-vs-cold-engine'));
+  if (engine5) rows.push(withBudget(['engine, one-line edit / cold, 5,000-line file', ratio(engine5.wall), ratio(engine5.cpu)], 'edit-vs-cold-engine'));
   if (r.cli) {
     for (const c of [r.cli.corpus, r.cli.single]) {
       rows.push([`CLI \`--format json\` on ${c.target}, whole process (${c.findings ?? '?'} findings)`,
