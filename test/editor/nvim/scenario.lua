@@ -14,6 +14,7 @@ local ok, err = pcall(function()
   local client_id = vim.lsp.start_client({
     name = 'dockerfile-seguro',
     cmd = { 'node', os.getenv('DFS_SERVER'), '--stdio' },
+    cmd_env = { MALLOC_ARENA_MAX = '2' }, -- as the README's "Other editors" advises (server/launch.ts)
     root_dir = vim.fn.getcwd(),
     init_options = { locale = os.getenv('DFS_LOCALE') or 'en' },
   })
