@@ -266,7 +266,7 @@ export class DockerfileModel {
     // What follows the keyword decides everything below (with the escape character): the same text
     // anywhere, in this document or another, gives the same source and script.
     const key = this.escapeChar + this.text.slice(start, end);
-    let entry = runCacheGet(key);
+    let entry = runCache.get(key);
     if (!entry) {
       const source = this.shellSource(run, start, end);
       entry = { source, script: parseShell(source) };
@@ -439,10 +439,6 @@ interface ShellEntry {
 const RUN_CACHE_ENTRIES = 50_000;
 const RUN_CACHE_CHARS = 4_000_000;
 const runCache = new RecentlyUsed<ShellEntry>(RUN_CACHE_ENTRIES, RUN_CACHE_CHARS);
-
-function runCacheGet(key: string): ShellEntry | undefined {
-  return runCache.get(key);
-}
 
 function runCacheSet(key: string, entry: ShellEntry): void {
   const stored = flat(key);
@@ -681,14 +677,14 @@ function reuseInstructions(): void {
     const kept = instructionCache.get(key);
     if (kept && kept.text === text && kept.keyword === instruction && kept.escapeChar === escapeChar && kept.endLine === end.line
       && kept.endCharacter === end.character && kept.keywordLine === k.line && kept.keywordCharacter === k.character) {
-      const copy = Object.assign(Object.create(Object.getPrototypeOf(kept.template) as object) as AstInstructionFields, kept.template);
+      const copy = shallowCopy(kept.template);
       copy.document = document;
       copy.dockerfile = dockerfile;
       return copy;
     }
     instructionBuilds++;
     const built = original.call(this, document, dockerfile, escapeChar, lineRange, instruction, instructionRange) as AstInstructionFields;
-    const template = Object.assign(Object.create(Object.getPrototypeOf(built) as object) as AstInstructionFields, built);
+    const template = shallowCopy(built);
     template.document = null;
     template.dockerfile = null;
     if (template.properties !== undefined) template.properties = undefined; // Property objects hold the document
@@ -698,6 +694,11 @@ function reuseInstructions(): void {
     }, text.length);
     return built;
   };
+}
+
+/** The same object, prototype and own fields (symbol-keyed ones too), but not what it refers to. */
+function shallowCopy(instruction: object): AstInstructionFields {
+  return Object.assign(Object.create(Object.getPrototypeOf(instruction) as object) as AstInstructionFields, instruction);
 }
 
 interface AstInstructionFields {

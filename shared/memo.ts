@@ -41,15 +41,16 @@ export function memoByObject<K extends object, V>(compute: (key: K) => V): (key:
 }
 
 /**
- * `compute` once per key object, for functions that also read a value the key determines, such as a parsed
- * script (the key) and the source text it was parsed from (`context`, never needed to tell two keys apart).
+ * `compute` once per parsed script, for functions of a RUN's shell (its script and the source it was parsed
+ * from, which the RUN cache keeps together: one script per source text) whose results are at offsets relative
+ * to the source. The first shell seen with a script is the one computed with; its offset must not matter.
  */
-export function memoByObjectWith<K extends object, C, V>(compute: (key: K, context: C) => V): (key: K, context: C) => V {
-  let context: C;
-  const memo = memoByObject((key: K) => compute(key, context));
-  return (key: K, given: C): V => {
-    context = given;
-    return memo(key);
+export function memoByScript<S extends { script: object }, V>(compute: (shell: S) => V): (shell: S) => V {
+  let current: S;
+  const memo = memoByObject((_script: object) => compute(current));
+  return (shell: S): V => {
+    current = shell;
+    return memo(shell.script);
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_KEY_LENGTH, memoByKey, memoByObjectWith } from '../shared/memo';
+import { MAX_KEY_LENGTH, memoByKey, memoByScript } from '../shared/memo';
 
 describe('memoByKey', () => {
   it('computes once per key, and every time for keys too long to keep', () => {
@@ -26,14 +26,14 @@ describe('memoByKey', () => {
   });
 });
 
-describe('memoByObjectWith', () => {
-  it('computes once per key object with the context of the first call', () => {
-    const seen: string[] = [];
-    const read = memoByObjectWith((key: { id: number }, context: string) => { seen.push(context); return `${key.id}:${context}`; });
+describe('memoByScript', () => {
+  it('computes once per script, with the shell of the first call', () => {
+    const seen: number[] = [];
+    const read = memoByScript((shell: { script: { id: number }; offset: number }) => { seen.push(shell.offset); return `${shell.script.id}@${shell.offset}`; });
     const a = { id: 1 };
-    assert.equal(read(a, 'first'), '1:first');
-    assert.equal(read(a, 'second'), '1:first');
-    assert.equal(read({ id: 2 }, 'third'), '2:third');
-    assert.deepEqual(seen, ['first', 'third']);
+    assert.equal(read({ script: a, offset: 10 }), '1@10');
+    assert.equal(read({ script: a, offset: 20 }), '1@10');
+    assert.equal(read({ script: { id: 2 }, offset: 30 }), '2@30');
+    assert.deepEqual(seen, [10, 30]);
   });
 });

@@ -18,11 +18,11 @@
 // Range: the credential part (`user:password`, `token=value`, the token). No fix: the secret has to be
 // revoked and passed with a BuildKit secret mount instead, which only the author can set up.
 import type { Instruction, Property } from 'dockerfile-ast';
+import type { RunShell } from '../dockerfile';
 import type { Rule } from '../rule';
 import type { Range } from '../types';
-import { memoByObjectWith } from '../memo';
+import { memoByScript } from '../memo';
 import { containsCommand } from '../shell/commands';
-import type { ShellScript } from '../shell/parser';
 import { credentialIn, secretToken } from './secret-in-arg-env';
 
 interface Hit {
@@ -91,7 +91,7 @@ export function credentialsIn(text: string): Hit[] {
  * The credentials of a RUN's script, at offsets in its source: once per script, which the RUN cache keeps
  * across lints (an edit elsewhere does not read this RUN again).
  */
-const runHits = memoByObjectWith((script: ShellScript, source: string): Hit[] => {
+const runHits = memoByScript(({ script, source }: RunShell): Hit[] => {
   const hits: Hit[] = [];
   const scan = (start: number, end: number, text: string) => {
     for (const h of credentialsIn(text)) hits.push({ ...h, start: start + h.start, end: start + h.end });
@@ -170,7 +170,7 @@ export const credentialsInUrl: Rule = {
       if (keyword === 'RUN') {
         const shell = model.shellOf(instruction);
         if (shell) {
-          for (const h of runHits(shell.script, shell.source)) hits.push({ start: shell.offset + h.start, end: shell.offset + h.end, kind: h.kind });
+          for (const h of runHits(shell)) hits.push({ start: shell.offset + h.start, end: shell.offset + h.end, kind: h.kind });
           continue;
         }
       }

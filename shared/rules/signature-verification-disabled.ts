@@ -33,8 +33,8 @@ import {
   assignmentsIn, downloadsIn, matchesInWord, programCall, removeWords, verifiedNames, writtenTexts,
 } from '../shell/downloads';
 import { packageManagerCall, stripEdgeQuotes, wholeLine } from '../shell/commands';
-import { memoByObject, memoByObjectWith } from '../memo';
-import type { ShellCommand, ShellScript, ShellWord } from '../shell/parser';
+import { memoByObject, memoByScript } from '../memo';
+import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { LocalizedFix, Range, TextEdit } from '../types';
 
 interface Hit {
@@ -190,7 +190,7 @@ const commandCandidates = memoByObject((command: ShellCommand): CommandCandidate
 });
 
 /** Settings written into files by a RUN's script, at offsets in the script: once per script. */
-const writtenHits = memoByObjectWith((_script: ShellScript, shell: RunShell): Array<{ start: number; end: number; what: string }> => {
+const writtenHits = memoByScript((shell: RunShell): Array<{ start: number; end: number; what: string }> => {
   const found: Array<{ start: number; end: number; what: string }> = [];
   for (const written of writtenTexts(shell)) {
     if (!written.targets.length) continue;
@@ -274,7 +274,7 @@ export const signatureVerificationDisabled: Rule = {
             }
             if (hit.quietable && (quiet ??= localInstall && !files.some((f) => stageFiles().downloaded.has(f) && !stageFiles().verified.has(f)))) continue;
             const [from, to = from] = hit.words;
-            hits.push({ range: wordRange(model, shell, from, to), what: hit.what, edit: hit.removable ? removeWords(model, shell, hit.words) : hit.quietable ? null : undefined });
+            hits.push({ range: wordRange(model, shell, from, to), what: hit.what, edit: hit.removable ? removeWords(model, shell, hit.words) : null });
           }
         }
         for (const assignment of assignmentsIn(shell)) {
@@ -283,7 +283,7 @@ export const signatureVerificationDisabled: Rule = {
           const value = assignment.value ?? model.expand(shell.source.slice(assignment.valueStart, assignment.end).replace(/^"(.*)"$/s, '$1'), instruction.getRange().start.line);
           if (value !== null && test(value)) hits.push({ range: model.rangeOf(shell.offset + assignment.start, shell.offset + assignment.end), what: `${assignment.name}=${value}` });
         }
-        for (const m of writtenHits(shell.script, shell)) {
+        for (const m of writtenHits(shell)) {
           hits.push({ range: model.rangeOf(shell.offset + m.start, shell.offset + m.end), what: m.what });
         }
       });

@@ -30,8 +30,8 @@ import {
   assignmentsIn, deleteInstruction, matchesInWord, programCall, removeLetter, removeWords, transferOf, writtenTexts,
   type ParsedOption,
 } from '../shell/downloads';
-import { memoByObject, memoByObjectWith } from '../memo';
-import type { ShellCommand, ShellScript, ShellWord } from '../shell/parser';
+import { memoByObject, memoByScript } from '../memo';
+import type { ShellCommand, ShellWord } from '../shell/parser';
 import { wholeLine } from '../shell/commands';
 import type { LocalizedFix, Range, TextEdit } from '../types';
 
@@ -107,7 +107,7 @@ type CommandHit = { option: ParsedOption; what: string; from?: undefined; to?: u
   | { option?: undefined; what: string; from: ShellWord; to: ShellWord };
 
 /** Settings written into files by a RUN's script, at offsets in the script: once per script. */
-const writtenHits = memoByObjectWith((_script: ShellScript, shell: RunShell): Array<{ start: number; end: number; text: string }> => {
+const writtenHits = memoByScript((shell: RunShell): Array<{ start: number; end: number; text: string }> => {
   const found: Array<{ start: number; end: number; text: string }> = [];
   for (const written of writtenTexts(shell)) {
     if (!written.targets.length) continue;
@@ -345,7 +345,7 @@ export const tlsVerificationDisabled: Rule = {
         if (value === null || !rule.disables(value)) continue;
         hits.push({ range: model.rangeOf(shell.offset + assignment.start, shell.offset + assignment.end), what: `${assignment.name}=${value}` });
       }
-      for (const m of writtenHits(shell.script, shell)) {
+      for (const m of writtenHits(shell)) {
         hits.push({ range: model.rangeOf(shell.offset + m.start, shell.offset + m.end), what: m.text.trim() });
       }
     }

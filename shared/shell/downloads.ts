@@ -12,23 +12,13 @@
 import type { Add, Instruction } from 'dockerfile-ast';
 import type { DockerfileModel, RunShell, Stage } from '../dockerfile';
 import type { Range, TextEdit } from '../types';
-import { memoByObject } from '../memo';
+import { memoByObject, memoByScript } from '../memo';
 import { basename, containsCommand, unwrapCommand } from './commands';
 import type { ShellCommand, ShellWord } from './parser';
 
 // What is read from a RUN's script depends only on the script and its source, which the RUN cache keeps
 // together (one parsed script per source text): results are kept per script, or per command of a script,
 // and offsets in them stay relative to the source. Several rules read the same RUNs.
-
-function memoByScript<V>(compute: (shell: RunShell) => V): (shell: RunShell) => V {
-  const cache = new WeakMap<object, V>();
-  return (shell: RunShell): V => {
-    if (cache.has(shell.script)) return cache.get(shell.script)!;
-    const value = compute(shell);
-    cache.set(shell.script, value);
-    return value;
-  };
-}
 
 /** For functions of a command and the RUN it belongs to (callers always pass the command's own RUN). */
 function memoByCommand<V>(compute: (shell: RunShell, command: ShellCommand) => V): (shell: RunShell, command: ShellCommand) => V {

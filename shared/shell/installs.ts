@@ -552,41 +552,36 @@ function commandsWithBase(commands: ShellCommand[], base: number, depth: number,
   }
 }
 
-/** The installs of a script, at offsets relative to it: once per script, which the RUN cache keeps across lints. */
-const installsOfScript = memoByObject((script: ShellScript): Array<{ call: InstallCall; base: number }> => {
-  const commands: Array<{ command: ShellCommand; base: number }> = [];
-  commandsWithBase(script.commands, 0, 0, commands);
+/** The installs among commands (`-c` scripts included), with the offset their words are relative to. */
+function installsAmong(commands: ShellCommand[]): Array<{ call: InstallCall; base: number }> {
+  const all: Array<{ command: ShellCommand; base: number }> = [];
+  commandsWithBase(commands, 0, 0, all);
   const installs: Array<{ call: InstallCall; base: number }> = [];
-  for (const { command, base } of commands) {
+  for (const { command, base } of all) {
     const call = installCall(command);
     if (call) installs.push({ call, base });
   }
   return installs;
-});
+}
+
+/** The installs of a script, at offsets relative to it: once per script, which the RUN cache keeps across lints. */
+const installsOfScript = memoByObject((script: ShellScript) => installsAmong(script.commands));
 
 /** Every install in the RUN instructions of every stage (shell form, heredocs, exec form), by ecosystem: once per model. */
 const installsOfModel = memoByObject((model: DockerfileModel): Map<Ecosystem, FoundInstall[]> => {
   const byEcosystem = new Map<Ecosystem, FoundInstall[]>();
-  const add = (instruction: Instruction, call: InstallCall, base: number) => {
-    let list = byEcosystem.get(call.ecosystem);
-    if (!list) byEcosystem.set(call.ecosystem, (list = []));
-    list.push({ instruction, call, rangeOf: (s) => model.rangeOf(base + s.word.start, base + s.word.end) });
-  };
   for (const stage of model.stages) {
     for (const instruction of stage.instructions) {
       if (instruction.getKeyword() !== 'RUN') continue;
       const shell = model.shellOf(instruction);
-      if (shell) {
-        for (const { call, base } of installsOfScript(shell.script)) add(instruction, call, shell.offset + base);
-        continue;
-      }
-      const exec = execFormCommand(model, instruction as Run);
-      if (!exec) continue;
-      const commands: Array<{ command: ShellCommand; base: number }> = [];
-      commandsWithBase([exec], 0, 0, commands);
-      for (const { command, base } of commands) {
-        const call = installCall(command);
-        if (call) add(instruction, call, base);
+      const exec = shell ? null : execFormCommand(model, instruction as Run);
+      const installs = shell ? installsOfScript(shell.script) : exec ? installsAmong([exec]) : [];
+      const offset = shell ? shell.offset : 0;
+      for (const { call, base } of installs) {
+        let list = byEcosystem.get(call.ecosystem);
+        if (!list) byEcosystem.set(call.ecosystem, (list = []));
+        const at = offset + base;
+        list.push({ instruction, call, rangeOf: (s) => model.rangeOf(at + s.word.start, at + s.word.end) });
       }
     }
   }
