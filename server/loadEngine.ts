@@ -49,12 +49,15 @@ const schedstatBuffer = Buffer.alloc(128);
 
 const threadClock = threadCpuMs() !== null;
 
-// V8's optimising WASM compiler would make shell parses ~30% faster once warm (corpus RUNs: 161 -> 114 ms, reading
-// trees 57 -> 43 ms), but compiles all of tree-sitter-bash in the background when the flag is set: ~0.5 s of CPU
-// after the start (a CLI run on one file took 0.7 s instead of 0.2 s; the server's first diagnostics came later)
-// and 25-50 MB more memory (the server went over 150 MB with 200 documents open). Only the baseline compiler runs.
-// (The per-thread CPU clock would have let the parse budget ignore the compiler's threads.)
-v8.setFlagsFromString('--liftoff-only');
+// V8 compiles WASM with its baseline compiler and then, function by function, recompiles the hot ones with its
+// optimising compiler in the background. That is worth it for tree-sitter's runtime (the parser and lexer loops
+// and tree building: a cold lint of the corpus 637 -> 561-599 ms; its four hot functions take ~70 ms of compiler
+// CPU once, on another thread) but not for tree-sitter-bash, whose lexer is one 160 KB function: ~430 ms of
+// compiler CPU and ~50 MB (a one-file CLI run took 0.55 s instead of 0.15 s) for a few percent of a lint. V8
+// fixes a module's compilers when it compiles the module, so the flag below, set between the two, keeps the
+// grammar on the baseline compiler only (should a later V8 read it when tiering up instead, both modules would
+// stay on the baseline compiler, as before this change: slower, never wrong).
+const grammarOnBaselineCompiler = (): void => v8.setFlagsFromString('--liftoff-only');
 
 let ready: Promise<void> | null = null;
 
@@ -66,6 +69,7 @@ export function loadEngine(): Promise<void> {
     // where the system tells it (should its statistics become unreadable, the parse is given up rather than timed
     // by another clock), else the process's.
     cpuClock: threadClock ? () => threadCpuMs() ?? Number.POSITIVE_INFINITY : processCpuMs,
+    beforeGrammar: grammarOnBaselineCompiler,
   });
   return ready;
 }

@@ -54,12 +54,18 @@ export interface ShellWasm {
    * the same findings at any load). Without it, wall time.
    */
   cpuClock?: () => number;
+  /**
+   * Called once the runtime's WASM is compiled and before the grammar's is: the host's chance to set how the
+   * grammar is compiled (see server/loadEngine.ts).
+   */
+  beforeGrammar?: () => void;
 }
 
 /** Loads the WASM parser once; must resolve before the first lint. */
 export async function initShellParser(wasm: ShellWasm): Promise<void> {
   if (parser) return;
   await Parser.init({ wasmBinary: wasm.runtime });
+  wasm.beforeGrammar?.();
   const language = await Language.load(wasm.bash);
   const p = new Parser();
   p.setLanguage(language);
