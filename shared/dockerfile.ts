@@ -18,6 +18,7 @@ import { linearPropertyValues } from './propertyValue';
 import { linearHeredocNames } from './heredocName';
 import { LineIndex } from './textDocument';
 import { RecentlyUsed } from './recentlyUsed';
+import { clearSegmentCache } from './stageScope';
 import { parseShell, type ShellCommand, type ShellScript } from './shell/parser';
 import type { Range } from './types';
 
@@ -49,21 +50,37 @@ export class DockerfileModel {
   readonly escapeChar: string;
   readonly instructions: Instruction[];
   readonly stages: Stage[];
-  private readonly shells = new Map<Instruction, RunShell | null>();
-  private readonly runs = new Map<Stage, Array<{ instruction: Instruction; shell: RunShell }>>();
-  private readonly stageByInstruction = new Map<Instruction, Stage>();
-  private globalArgs: Map<string, string | null> | null = null;
-  private readonly shellTables = new Map<Stage, ShellTable>();
-  /** Whether RUNs of a stage that has no SHELL of its own are POSIX, from its parents or its image. */
-  private readonly inheritedPosix = new Map<Stage, boolean>();
-  private readonly roots = new Map<Stage, string | null>();
-  private variables: VariableIndex | null = null;
+  /**
+   * True for a view of one part of the file (stageScope.ts): `stages` and `instructions` are that part's,
+   * everything else is the whole file's.
+   */
+  readonly scoped: boolean;
+  /** What the model computes from the whole file, shared with its views. */
+  private readonly state: ModelState;
 
-  constructor(readonly text: string) {
+  constructor(readonly text: string, viewOf?: { model: DockerfileModel; stages: Stage[]; instructions: Instruction[] }) {
+    if (viewOf) {
+      // (the same fields in the same order as a model: views and models share one object shape)
+      const { model } = viewOf;
+      this.index = model.index;
+      this.ast = model.ast;
+      this.escapeChar = model.escapeChar;
+      this.instructions = viewOf.instructions;
+      this.stages = viewOf.stages;
+      this.scoped = true;
+      this.state = model.state;
+      return;
+    }
     this.index = new LineIndex(text);
     this.ast = parseDockerfile(text);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.instructions = this.ast.getInstructions();
+    this.stages = [];
+    this.scoped = false;
+    this.state = {
+      instructions: this.instructions, shells: new Map(), runs: new Map(), stageByInstruction: new Map(), globalArgs: null,
+      shellTables: new Map(), inheritedPosix: new Map(), roots: new Map(), variables: null,
+    };
     // dockerfile-ast's own resolveVariable (also used inside it, e.g. by getVariables()) scans every
     // instruction on each call; this one answers the same from indexes built once.
     const ast = this.ast as Dockerfile & { resolveVariable: (variable: string, line: number) => string | null | undefined };
@@ -71,7 +88,14 @@ export class DockerfileModel {
     this.stages = this.buildStages();
   }
 
+  /** A view of this model with only the given stages and instructions (stage-scoped rules, stageScope.ts). */
+  viewOf(stages: Stage[], instructions: Instruction[]): DockerfileModel {
+    return new DockerfileModel(this.text, { model: this, stages, instructions });
+  }
+
   get finalStage(): Stage | null {
+    // The final stage is not a part's business: a rule that asks is not stage-scoped.
+    if (this.scoped) throw new Error('finalStage read through a view of one part of the file');
     return this.stages.length ? this.stages[this.stages.length - 1] : null;
   }
 
@@ -84,24 +108,24 @@ export class DockerfileModel {
   }
 
   stageOf(instruction: Instruction): Stage | null {
-    return this.stageByInstruction.get(instruction) ?? null;
+    return this.state.stageByInstruction.get(instruction) ?? null;
   }
 
   /** Follows `FROM <stage>` links down to the external image the stage ultimately builds on. */
   rootImage(stage: Stage): string | null {
-    const known = this.roots.get(stage);
+    const known = this.state.roots.get(stage);
     if (known !== undefined) return known;
     // Stages only name earlier stages as parents, so the chain ends; it is walked once per stage.
     const chain: Stage[] = [];
     let current: Stage | null = stage;
     let image: string | null = null;
     for (; current; current = current.parent) {
-      const cached = this.roots.get(current);
+      const cached = this.state.roots.get(current);
       if (cached !== undefined) { image = cached; break; }
       chain.push(current);
       if (!current.parent) { image = current.image; break; }
     }
-    for (const s of chain) this.roots.set(s, image);
+    for (const s of chain) this.state.roots.set(s, image);
     return image;
   }
 
@@ -112,7 +136,8 @@ export class DockerfileModel {
   expand(value: string, line: number): string | null {
     if (!value.includes('$')) return value;
     // dockerfile-ast recurses without end for a line after the last instruction: clamp it.
-    const last = this.instructions.length ? this.instructions[this.instructions.length - 1].getRange().end.line : 0;
+    const all = this.state.instructions;
+    const last = all.length ? all[all.length - 1].getRange().end.line : 0;
     const at = Math.max(0, Math.min(line, last));
     // A value may itself use variables (`ENV PORT=${APP_PORT}`): expand a few levels, as Docker would.
     const lookup = (name: string, depth: number): string | null | undefined => {
@@ -129,21 +154,21 @@ export class DockerfileModel {
    * stage, where dockerfile-ast recurses without end, undefined.
    */
   resolveVariable(variable: string, line: number): string | null | undefined {
-    this.variables ??= new VariableIndex(this.instructions, this.index.lineCount - 1);
-    return this.variables.resolve(variable, line);
+    this.state.variables ??= new VariableIndex(this.state.instructions, this.index.lineCount - 1);
+    return this.state.variables.resolve(variable, line);
   }
 
   /** The shell script of a shell-form RUN, or null for exec form, non-POSIX shells or ONBUILD. */
   shellOf(instruction: Instruction): RunShell | null {
-    if (this.shells.has(instruction)) return this.shells.get(instruction)!;
+    if (this.state.shells.has(instruction)) return this.state.shells.get(instruction)!;
     const result = this.computeShell(instruction as Run);
-    this.shells.set(instruction, result);
+    this.state.shells.set(instruction, result);
     return result;
   }
 
   /** Every parsed RUN of a stage with its commands, in order (a dozen rules ask: made once per model). */
   runsOf(stage: Stage): ReadonlyArray<{ instruction: Instruction; shell: RunShell }> {
-    let runs = this.runs.get(stage);
+    let runs = this.state.runs.get(stage);
     if (!runs) {
       runs = [];
       for (const instruction of stage.instructions) {
@@ -151,7 +176,7 @@ export class DockerfileModel {
         const shell = this.shellOf(instruction);
         if (shell) runs.push({ instruction, shell });
       }
-      this.runs.set(stage, runs);
+      this.state.runs.set(stage, runs);
     }
     return runs;
   }
@@ -181,15 +206,15 @@ export class DockerfileModel {
     // Instructions come in document order: each belongs to the last FROM before it.
     let current: Stage | null = null;
     let next = 0;
-    for (const instruction of this.instructions) {
+    for (const instruction of this.state.instructions) {
       if (next < stages.length && instruction === (stages[next].from as Instruction)) {
         current = stages[next++];
-        this.stageByInstruction.set(instruction, current);
+        this.state.stageByInstruction.set(instruction, current);
         continue;
       }
       if (current) {
         current.instructions.push(instruction);
-        this.stageByInstruction.set(instruction, current);
+        this.state.stageByInstruction.set(instruction, current);
       }
     }
     return stages;
@@ -197,7 +222,7 @@ export class DockerfileModel {
 
   /** FROM only sees ARGs declared before the first FROM. */
   private expandGlobal(value: string): string | null {
-    if (!this.globalArgs) {
+    if (!this.state.globalArgs) {
       // Each default may use the ARGs declared before it: `ARG IMAGE=$REGISTRY/base`.
       const defaults = new Map<string, string | null>();
       for (const arg of this.ast.getInitialARGs()) {
@@ -206,15 +231,15 @@ export class DockerfileModel {
         const raw = property.getValue();
         defaults.set(property.getName(), raw === null ? null : substituteVariables(raw, (name) => defaults.get(name)));
       }
-      this.globalArgs = defaults;
+      this.state.globalArgs = defaults;
     }
-    const defaults = this.globalArgs;
+    const defaults = this.state.globalArgs;
     return substituteVariables(value, (name) => defaults.get(name));
   }
 
   /** SHELL instructions of a stage with their lines, collected once (files can have thousands of RUNs). */
   private shellTable(stage: Stage): ShellTable {
-    let table = this.shellTables.get(stage);
+    let table = this.state.shellTables.get(stage);
     if (!table) {
       table = { lines: [], posix: [] };
       for (const instruction of stage.instructions) {
@@ -223,7 +248,7 @@ export class DockerfileModel {
         const program = (instruction as Run).getJSONStrings?.()[0]?.getJSONValue() ?? '';
         table.posix.push(POSIX_SHELL.test(program));
       }
-      this.shellTables.set(stage, table);
+      this.state.shellTables.set(stage, table);
     }
     return table;
   }
@@ -239,12 +264,12 @@ export class DockerfileModel {
   }
 
   private inheritedPosixOf(stage: Stage): boolean {
-    const known = this.inheritedPosix.get(stage);
+    const known = this.state.inheritedPosix.get(stage);
     if (known !== undefined) return known;
     let decision: boolean | undefined;
     const chain: Stage[] = [stage];
     for (let s: Stage | null = stage.parent; s; s = s.parent) {
-      const cached = this.inheritedPosix.get(s);
+      const cached = this.state.inheritedPosix.get(s);
       if (cached !== undefined) { decision = cached; break; }
       const table = this.shellTable(s);
       if (table.posix.length) { decision = table.posix[table.posix.length - 1]; break; }
@@ -252,7 +277,7 @@ export class DockerfileModel {
     }
     // No SHELL anywhere up the chain: every stage of it builds on the same root image.
     decision ??= !/(windows|servercore|nanoserver)/i.test(this.rootImage(stage) ?? '');
-    for (const s of chain) this.inheritedPosix.set(s, decision);
+    for (const s of chain) this.state.inheritedPosix.set(s, decision);
     return decision;
   }
 
@@ -309,6 +334,20 @@ export class DockerfileModel {
     if (source.length !== length) throw new Error('shell source must keep the length of the RUN');
     return flat(source);
   }
+}
+
+/** What a model computes from the whole file (private to DockerfileModel, shared with its views). */
+interface ModelState {
+  readonly instructions: Instruction[];
+  readonly shells: Map<Instruction, RunShell | null>;
+  readonly runs: Map<Stage, Array<{ instruction: Instruction; shell: RunShell }>>;
+  readonly stageByInstruction: Map<Instruction, Stage>;
+  globalArgs: Map<string, string | null> | null;
+  readonly shellTables: Map<Stage, ShellTable>;
+  /** Whether RUNs of a stage that has no SHELL of its own are POSIX, from its parents or its image. */
+  readonly inheritedPosix: Map<Stage, boolean>;
+  readonly roots: Map<Stage, string | null>;
+  variables: VariableIndex | null;
 }
 
 /**
@@ -450,8 +489,12 @@ export function runShellCacheStats(): { entries: number; chars: number } {
   return { entries: runCache.size, chars: runCache.weight };
 }
 
-/** Empties the cross-model caches, RUN shells and instruction tokens (tests, the benchmark's cold runs, idle servers). */
+/**
+ * Empties the cross-model caches: RUN shells, instruction tokens and templates, stage-scoped reports (tests, the
+ * benchmark's cold runs, idle servers).
+ */
 export function clearRunShellCache(): void {
+  clearSegmentCache();
   runCache.clear();
   tokenCache.clear();
   instructionCache.clear();

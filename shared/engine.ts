@@ -7,6 +7,7 @@ import { parseIgnoreDirectives, parserDirectiveLines, type IgnoreDirective, type
 import { RULES, RULES_BY_ID } from './rules';
 import { unusedIgnore, unusedIgnoreReports, type IgnoredRuleState } from './rules/unused-ignore';
 import type { Report, Rule } from './rule';
+import { segmentsOf, stageScopedReports, type Segment } from './stageScope';
 import { applyEdits, rangesOverlap } from './textDocument';
 import type { Finding, Fix, LintOptions, Locale, Severity, TextEdit } from './types';
 
@@ -43,13 +44,24 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
       });
     }
   };
+  let segments: Segment[] | null = null;
+  const run = (rule: Rule, view: DockerfileModel): Report[] => {
+    const reports: Report[] = [];
+    rule.check({ model: view, options, report: (r) => reports.push(r) });
+    return reports;
+  };
   for (const rule of RULES) {
     if (rule === unusedIgnore) continue;
     const severity = effectiveSeverity(rule, options);
     if (!severity) continue;
-    const reports: Report[] = [];
+    let reports: Report[];
     try {
-      rule.check({ model, options, report: (r) => reports.push(r) });
+      let scoped: Report[] | null = null;
+      if (rule.meta.scope === 'stage') {
+        segments ??= segmentsOf(model, options);
+        scoped = stageScopedReports(model, rule.meta.id, segments, (view) => run(rule, view));
+      }
+      reports = scoped ?? run(rule, model);
     } catch (error) {
       failed.add(rule.meta.id);
       options.onRuleError?.(rule.meta.id, error);

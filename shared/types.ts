@@ -85,6 +85,12 @@ export interface RuleMeta {
   fixable: boolean;
   docs: { en: RuleDocs; es: RuleDocs };
   equivalents: Equivalents;
+  /**
+   * 'stage': the rule's reports on each stage (and on the lines before the first FROM) depend only on that
+   * part of the file, what comes before the first FROM and the stages it builds on; the engine then keeps them
+   * across lints (shared/stageScope.ts). Unset: the rule reads the whole file.
+   */
+  scope?: 'stage';
 }
 
 export interface Finding {

@@ -34,10 +34,15 @@ describe('options', () => {
 
   it('keeps running the other rules when one throws, and reports the error', () => {
     const errors: string[] = [];
-    // Break the shell layer of this model only: a rule reading RUNs then throws.
-    const text = 'FROM alpine:3.20\nRUN apk update\nADD app.py /app/\n';
+    // Break the shell layer of this model (and of its views, which stage-scoped rules read) only: a rule
+    // reading RUNs then throws. The text is new to the kept reports of stage-scoped rules, so they do run.
+    const text = `FROM alpine:3.20\nRUN apk update\nADD app-${process.hrtime.bigint()}.py /app/\n`;
+    const boom = () => { throw new Error('boom'); };
     const broken = new DockerfileModel(text);
-    (broken as unknown as { shellOf: () => never }).shellOf = () => { throw new Error('boom'); };
+    Object.assign(broken, {
+      shellOf: boom,
+      viewOf: (...parts: Parameters<DockerfileModel['viewOf']>) => Object.assign(DockerfileModel.prototype.viewOf.apply(broken, parts), { shellOf: boom }),
+    });
     const findings = lintModel(broken, { onRuleError: (id) => errors.push(id) });
     assert.ok(findings.some((f) => f.ruleId === 'prefer-copy'));
     assert.ok(errors.includes('update-without-install'), `errors: ${errors.join(',')}`);

@@ -67,6 +67,7 @@ export const addArchive: Rule = {
     severity: 'info',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'ADD unpacks local archives implicitly',

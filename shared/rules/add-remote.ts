@@ -73,6 +73,7 @@ export const addRemote: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Do not download with ADD',

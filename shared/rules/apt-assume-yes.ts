@@ -93,6 +93,7 @@ export const aptAssumeYes: Rule = {
     severity: 'warning',
     fixable: true,
     equivalents: { hadolint: ['DL3014', 'DL3030', 'DL3038', 'DL3034'], trivy: ['DS-0021'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Let package installs proceed without asking',

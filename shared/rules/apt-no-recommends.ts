@@ -166,6 +166,7 @@ export const aptNoRecommends: Rule = {
     severity: 'info',
     fixable: true,
     equivalents: { hadolint: ['DL3015'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Install apt packages without their recommendations',

@@ -142,6 +142,7 @@ export const credentialsInUrl: Rule = {
     severity: 'error',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'No credentials in URLs',

@@ -34,6 +34,7 @@ export const downloadUnverified: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Verify what curl or wget downloads',

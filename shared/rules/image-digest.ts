@@ -10,6 +10,7 @@ export const imageDigest: Rule = {
     severity: 'hint',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Base image not pinned by digest',

@@ -50,6 +50,7 @@ export const imageFloatingTag: Rule = {
     severity: 'info',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Base image tag that moves',

@@ -39,6 +39,7 @@ export const imageRegistry: Rule = {
     severity: 'error',
     fixable: false,
     equivalents: { hadolint: ['DL3026'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Base image from a registry that is not trusted',

@@ -202,6 +202,7 @@ export const imageTag: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3006', 'DL3007'], trivy: ['DS-0001'], checkov: ['CKV_DOCKER_7'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Base image without a version tag',

@@ -42,6 +42,7 @@ export const labelSchemaDeprecated: Rule = {
     severity: 'hint',
     fixable: true,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Use OCI label keys instead of Label Schema',

@@ -23,6 +23,7 @@ export const labelValues: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Give OCI labels well-formed values',

@@ -51,6 +51,7 @@ export const maintainerDeprecated: Rule = {
     severity: 'warning',
     fixable: true,
     equivalents: { hadolint: ['DL4000'], trivy: ['DS-0022'], checkov: ['CKV_DOCKER_6'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Use a label instead of MAINTAINER',

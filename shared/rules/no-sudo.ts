@@ -160,6 +160,7 @@ export const noSudo: Rule = {
     severity: 'warning',
     fixable: true,
     equivalents: { hadolint: ['DL3004'], trivy: ['DS-0010'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Do not use sudo in RUN',

@@ -18,6 +18,7 @@ export const pinApk: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3018'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Pin the versions of apk packages',

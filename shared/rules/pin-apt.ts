@@ -18,6 +18,7 @@ export const pinApt: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3008'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Pin the versions of apt packages',

@@ -17,6 +17,7 @@ export const pinGem: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3028'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Pin the versions of Ruby gems',

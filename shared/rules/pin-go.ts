@@ -20,6 +20,7 @@ export const pinGo: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Pin the versions of Go modules',

@@ -19,6 +19,7 @@ export const pinNpm: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3016'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Pin the versions of npm packages',

@@ -22,6 +22,7 @@ export const pinPip: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3013'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Pin the versions of pip packages',

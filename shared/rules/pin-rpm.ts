@@ -23,6 +23,7 @@ export const pinRpm: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: { hadolint: ['DL3033', 'DL3037', 'DL3041'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Pin the versions of rpm packages',

@@ -124,6 +124,7 @@ export const pipeToShell: Rule = {
     severity: 'error',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Do not pipe downloads into a shell',

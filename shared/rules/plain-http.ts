@@ -152,6 +152,7 @@ export const plainHttp: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Fetch dependencies over HTTPS',

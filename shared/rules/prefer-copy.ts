@@ -60,6 +60,7 @@ export const preferCopy: Rule = {
     severity: 'warning',
     fixable: true,
     equivalents: { hadolint: ['DL3020'], trivy: ['DS-0005'], checkov: ['CKV_DOCKER_4'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Use COPY for local files',

@@ -167,6 +167,7 @@ export const secretFileCopy: Rule = {
     severity: 'error',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Secret file copied into the image',

@@ -266,6 +266,7 @@ export const secretInArgEnv: Rule = {
     severity: 'error',
     fixable: true,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Secret passed through ARG or ENV',

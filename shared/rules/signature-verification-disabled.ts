@@ -227,6 +227,7 @@ export const signatureVerificationDisabled: Rule = {
     severity: 'error',
     fixable: true,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Keep package signature checks on',

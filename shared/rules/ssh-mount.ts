@@ -155,6 +155,7 @@ export const sshMount: Rule = {
     severity: 'warning',
     fixable: true,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Use an SSH mount for SSH access during the build',

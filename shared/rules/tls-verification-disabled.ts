@@ -290,6 +290,7 @@ export const tlsVerificationDisabled: Rule = {
     severity: 'error',
     fixable: true,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Keep TLS certificate verification on',

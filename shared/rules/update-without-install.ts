@@ -141,6 +141,7 @@ export const updateWithoutInstall: Rule = {
     fixable: true,
     // hadolint DL3009 is about deleting the apt lists, a different check.
     equivalents: { trivy: ['DS-0017'], checkov: ['CKV_DOCKER_5'] },
+    scope: 'stage',
     docs: {
       en: {
         title: 'Refresh the package index in the same RUN that installs',

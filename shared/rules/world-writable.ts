@@ -114,6 +114,7 @@ export const worldWritable: Rule = {
     severity: 'warning',
     fixable: false,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Do not make files writable by everyone',

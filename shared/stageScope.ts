@@ -1,0 +1,138 @@
+// Reports of stage-scoped rules (meta.scope === 'stage'), kept across lints and documents by the text they were
+// computed from. After a keystroke in a file of many stages, only the edited stage's text is new: its reports
+// are computed again and every other stage's are the ones kept, moved to where the stage now starts.
+//
+// A stage-scoped rule reads one segment of the file at a time (the lines before the first FROM, or one stage
+// from its FROM to the line before the next FROM) through a view of the model whose `stages` and
+// `instructions` are that segment's (DockerfileModel.viewOf: everything else, the text, line index, variable
+// resolution and RUN shells, is the whole file's, and so are line numbers; what rules memoize per model object
+// is computed again for the view, from its segment), and its reports depend on nothing but what the cache key holds: the
+// segment's text, the text before the first FROM (global ARGs, directives), the texts of the stages it builds on
+// (`FROM <stage>`), the names of the stages before it, its index, whether it is the last one, the line break
+// and escape characters, and the options. Rules that compare stages with each other, read the final stage or
+// the build context are file-scoped and run on the whole model every time.
+import type { Instruction } from 'dockerfile-ast';
+import type { DockerfileModel, Stage } from './dockerfile';
+import { RecentlyUsed } from './recentlyUsed';
+import type { Report } from './rule';
+import type { LintOptions, Range, TextEdit } from './types';
+
+export interface Segment {
+  /** First and last line of the segment (inclusive). */
+  startLine: number;
+  endLine: number;
+  /** The segment's stages and instructions, and the model as rules see it for the segment (made when needed). */
+  stages: Stage[];
+  instructions: Instruction[];
+  view?: DockerfileModel;
+  /** Everything the reports of a stage-scoped rule may depend on. */
+  key: string;
+  /** The cache's entry for the key, looked up once per lint (comparing keys costs their length). */
+  kept?: SegmentReports | null;
+}
+
+/** The lines before the first FROM (when any), then each stage. */
+export function segmentsOf(model: DockerfileModel, options: LintOptions): Segment[] {
+  const { stages, index } = model;
+  const lastLine = index.lineCount - 1;
+  const starts = stages.map((s) => s.from.getRange().start.line);
+  const firstStageLine = starts.length ? starts[0] : lastLine + 1;
+  const textOf = (from: number, to: number): string => model.text.slice(index.lineStarts[from],
+    to + 1 < index.lineCount ? index.lineStarts[to + 1] : model.text.length);
+  const common = `${optionsKey(options)}\u0000${model.index.eol}${model.escapeChar}\u0000${firstStageLine > 0 ? textOf(0, firstStageLine - 1) : ''}\u0000`;
+  const segments: Segment[] = [];
+  if (firstStageLine > 0) {
+    const instructions = model.instructions.filter((i) => i.getRange().start.line < firstStageLine);
+    segments.push({ startLine: 0, endLine: firstStageLine - 1, stages: [], instructions, key: `${common}prelude` });
+  }
+  const stageTexts: string[] = [];
+  const names: string[] = [];
+  stages.forEach((stage, i) => {
+    const endLine = i + 1 < stages.length ? starts[i + 1] - 1 : lastLine;
+    stageTexts.push(textOf(starts[i], endLine));
+    let chain = '';
+    for (let p = stage.parent; p; p = p.parent) chain += `\u0000${p.index}\u0000${stageTexts[p.index]}`;
+    const key = `${common}${i}\u0000${stage.isFinal ? 1 : 0}\u0000${names.join('\u0001')}\u0000${chain}\u0000\u0000${stageTexts[i]}`;
+    names.push(stage.name ?? '');
+    segments.push({ startLine: starts[i], endLine, stages: [stage], instructions: [stage.from as Instruction, ...stage.instructions], key });
+  });
+  return segments;
+}
+
+// The options that rules read (the locale does not matter: reports carry both languages).
+function optionsKey(options: LintOptions): string {
+  return JSON.stringify([options.trustedRegistries ?? null, options.requiredLabels ?? null]);
+}
+
+/** Reports by rule id, with lines relative to the segment's first line. */
+type SegmentReports = Map<string, Report[]>;
+
+const SEGMENT_CACHE_ENTRIES = 20_000;
+const SEGMENT_CACHE_CHARS = 4_000_000;
+const segmentCache = new RecentlyUsed<SegmentReports>(SEGMENT_CACHE_ENTRIES, SEGMENT_CACHE_CHARS);
+let segmentChecks = 0;
+
+/** Empties the cache (tests and the benchmark's cold runs). */
+export function clearSegmentCache(): void {
+  segmentCache.clear();
+}
+
+/** How many times a stage-scoped rule ran on a segment (cache misses) since the process started. */
+export function segmentCheckCount(): number {
+  return segmentChecks;
+}
+
+/**
+ * The reports of a stage-scoped rule over the whole file: kept ones where the segment's key is known, else
+ * from `check` on the segment's view. Null when a report fell outside its segment (the rule then runs on the
+ * whole model): such a report could not be moved with the segment.
+ */
+export function stageScopedReports(model: DockerfileModel, ruleId: string, segments: readonly Segment[], check: (view: DockerfileModel) => Report[]): Report[] | null {
+  const out: Report[] = [];
+  const fresh: Array<{ segment: Segment; reports: Report[] }> = [];
+  for (const segment of segments) {
+    if (segment.kept === undefined) segment.kept = segmentCache.get(segment.key) ?? null;
+    const kept = segment.kept?.get(ruleId);
+    if (kept) {
+      for (const report of kept) out.push(moved(report, segment.startLine));
+      continue;
+    }
+    segmentChecks++;
+    segment.view ??= model.viewOf(segment.stages, segment.instructions);
+    const reports = check(segment.view);
+    if (!reports.every((r) => inside(r.range, segment) && (r.fixes ?? []).every((f) => f.edits.every((e) => inside(e.range, segment))))) return null;
+    fresh.push({ segment, reports });
+    out.push(...reports);
+  }
+  for (const { segment, reports } of fresh) {
+    if (!segment.kept) {
+      segment.kept = new Map();
+      segmentCache.set(segment.key, segment.kept, segment.key.length);
+    }
+    segment.kept.set(ruleId, reports.map((r) => moved(r, -segment.startLine)));
+  }
+  return out;
+}
+
+// (a range may end at the start of the line after the segment: that point moves with it)
+function inside(range: Range, segment: Segment): boolean {
+  const { start, end } = range;
+  return start.line >= segment.startLine && (end.line <= segment.endLine || (end.line === segment.endLine + 1 && end.character === 0));
+}
+
+function moved(report: Report, delta: number): Report {
+  const range = movedRange(report.range, delta);
+  if (!report.fixes) return { ...report, range };
+  return {
+    ...report,
+    range,
+    fixes: report.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e): TextEdit => ({ ...e, range: movedRange(e.range, delta) })) })),
+  };
+}
+
+function movedRange(range: Range, delta: number): Range {
+  return {
+    start: { line: range.start.line + delta, character: range.start.character },
+    end: { line: range.end.line + delta, character: range.end.character },
+  };
+}
