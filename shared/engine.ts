@@ -44,7 +44,7 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
       });
     }
   };
-  let segments: Segment[] | null = null;
+  let segments: Segment[] | null | undefined;
   const run = (rule: Rule, view: DockerfileModel): Report[] => {
     const reports: Report[] = [];
     rule.check({ model: view, options, report: (r) => reports.push(r) });
@@ -58,8 +58,8 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
     try {
       let scoped: Report[] | null = null;
       if (rule.meta.scope === 'stage') {
-        segments ??= segmentsOf(model, options);
-        scoped = stageScopedReports(model, rule.meta.id, segments, (view) => run(rule, view));
+        if (segments === undefined) segments = segmentsOf(model, options);
+        if (segments) scoped = stageScopedReports(model, rule.meta.id, segments, (view) => run(rule, view));
       }
       reports = scoped ?? run(rule, model);
     } catch (error) {

@@ -8,7 +8,7 @@
 // resolution and RUN shells, is the whole file's, and so are line numbers; what rules memoize per model object
 // is computed again for the view, from its segment), and its reports depend on nothing but what the cache key holds: the
 // segment's text, the text before the first FROM (global ARGs, directives), the texts of the stages it builds on
-// (`FROM <stage>`), the names of the stages before it, its index, whether it is the last one, the line break
+// (`FROM <stage>`), its index, whether it is the last one, the line break
 // and escape characters, and the options. Rules that compare stages with each other, read the final stage or
 // the build context are file-scoped and run on the whole model every time.
 import type { Instruction } from 'dockerfile-ast';
@@ -31,8 +31,17 @@ export interface Segment {
   kept?: SegmentReports | null;
 }
 
-/** The lines before the first FROM (when any), then each stage. */
-export function segmentsOf(model: DockerfileModel, options: LintOptions): Segment[] {
+// Keys repeat the text before the first FROM and the parents' texts: for a file where each stage builds on the
+// previous one they would grow with the square of its size. Past this many characters over the file's own, the
+// stage-scoped rules run on the whole file instead.
+const KEY_CHARS_OVER_TEXT = 1_000_000;
+
+/**
+ * The lines before the first FROM (when any), then each stage; null when their keys would be too long
+ * (KEY_CHARS_OVER_TEXT). A stage's parents are found by the names of the stages before it (and the global
+ * ARGs in its FROM): the parents' texts in the key stand for those names.
+ */
+export function segmentsOf(model: DockerfileModel, options: LintOptions): Segment[] | null {
   const { stages, index } = model;
   const lastLine = index.lineCount - 1;
   const starts = stages.map((s) => s.from.getRange().start.line);
@@ -40,22 +49,26 @@ export function segmentsOf(model: DockerfileModel, options: LintOptions): Segmen
   const textOf = (from: number, to: number): string => model.text.slice(index.lineStarts[from],
     to + 1 < index.lineCount ? index.lineStarts[to + 1] : model.text.length);
   const common = `${optionsKey(options)}\u0000${model.index.eol}${model.escapeChar}\u0000${firstStageLine > 0 ? textOf(0, firstStageLine - 1) : ''}\u0000`;
+  let budget = model.text.length + KEY_CHARS_OVER_TEXT;
   const segments: Segment[] = [];
   if (firstStageLine > 0) {
     const instructions = model.instructions.filter((i) => i.getRange().start.line < firstStageLine);
     segments.push({ startLine: 0, endLine: firstStageLine - 1, stages: [], instructions, key: `${common}prelude` });
   }
   const stageTexts: string[] = [];
-  const names: string[] = [];
-  stages.forEach((stage, i) => {
+  for (let i = 0; i < stages.length; i++) {
+    const stage = stages[i];
     const endLine = i + 1 < stages.length ? starts[i + 1] - 1 : lastLine;
     stageTexts.push(textOf(starts[i], endLine));
-    let chain = '';
-    for (let p = stage.parent; p; p = p.parent) chain += `\u0000${p.index}\u0000${stageTexts[p.index]}`;
-    const key = `${common}${i}\u0000${stage.isFinal ? 1 : 0}\u0000${names.join('\u0001')}\u0000${chain}\u0000\u0000${stageTexts[i]}`;
-    names.push(stage.name ?? '');
+    let key = `${common}${i}\u0000${stage.isFinal ? 1 : 0}\u0000${stageTexts[i]}`;
+    for (let p = stage.parent; p; p = p.parent) {
+      key += `\u0000${p.index}\u0000${stageTexts[p.index]}`;
+      if (key.length > budget) return null;
+    }
+    budget -= key.length;
+    if (budget < 0) return null;
     segments.push({ startLine: starts[i], endLine, stages: [stage], instructions: [stage.from as Instruction, ...stage.instructions], key });
-  });
+  }
   return segments;
 }
 

@@ -56,7 +56,7 @@ const FROMS = [
   'FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win', 'FROM win', 'FROM scratch', 'FROM node:20 AS Base', 'FROM build AS base',
 ];
 const BODY = [
-  'ARG URL', 'ARG BASE', 'ENV URL=http://mirror.example/b.tgz', 'ENV NODE_TLS_REJECT_UNAUTHORIZED=${VERIFY}', 'ENV DEBIAN_FRONTEND=noninteractive',
+  'ARG URL', 'ARG BASE', 'ENV URL=http://mirror.example/b.tgz', 'ENV NODE_TLS_REJECT_UNAUTHORIZED=${VERIFY}', 'ENV NODE_TLS_REJECT_UNAUTHORIZED=0', 'RUN echo $NODE_TLS_REJECT_UNAUTHORIZED', 'ENV DEBIAN_FRONTEND=noninteractive',
   'SHELL ["pwsh", "-c"]', 'SHELL ["/bin/sh", "-c"]', 'USER root', 'USER app', 'USER 1000', 'WORKDIR /app', 'LABEL org.label-schema.name=x',
   'MAINTAINER someone', 'RUN curl -fsSL "$URL" | sh', 'RUN apt-get update', 'RUN apt-get update && apt-get upgrade -y', 'RUN apk upgrade',
   'RUN apt-get install -y curl', 'RUN apt-get update && apt-get install -y curl=1.0', 'RUN apk add curl \\\n    && chmod 777 /app',
@@ -67,8 +67,9 @@ const BODY = [
   'HEALTHCHECK CMD true', 'CMD ["node", "server.js"]', '',
 ];
 const stage = fc.tuple(fc.constantFrom(...FROMS), fc.array(fc.constantFrom(...BODY), { maxLength: 5 })).map(([from, body]) => [from, ...body]);
-const documents = fc.tuple(fc.array(fc.constantFrom(...PRELUDE), { maxLength: 2 }), fc.array(stage, { minLength: 1, maxLength: 4 }))
-  .map(([prelude, stages]) => [...prelude, ...stages.flat()].join('\n') + '\n');
+const files = fc.tuple(fc.array(fc.constantFrom(...PRELUDE), { maxLength: 2 }), fc.array(stage, { minLength: 1, maxLength: 4 }));
+const textOf = ([prelude, stages]: [string[], string[][]]) => [...prelude, ...stages.flat()].join('\n') + '\n';
+const documents = files.map(textOf);
 
 describe('stage-scoped rules', () => {
   it('are most rules, and run on each stage once until its text changes', () => {
@@ -96,6 +97,26 @@ describe('stage-scoped rules', () => {
     }), { numRuns: 150 });
   });
 
+  // Versions that keep most stages as they are and change what is around them (stages dropped, added,
+  // duplicated, swapped), so that kept reports are found for unchanged stages among changed neighbours.
+  it('give what a cold whole-file lint gives when the stages around an unchanged one change', () => {
+    const edit = fc.tuple(fc.nat(), fc.constantFrom('drop', 'duplicate', 'replace', 'swap'), stage);
+    fc.assert(fc.property(files, fc.array(edit, { minLength: 1, maxLength: 4 }), ([prelude, stages], edits) => {
+      let current = stages.slice();
+      assert.equal(summary(lint(textOf([prelude, current]), OPTIONS)), wholeFileLint(textOf([prelude, current])));
+      for (const [at, kind, other] of edits) {
+        const i = at % current.length;
+        current = current.slice();
+        if (kind === 'drop' && current.length > 1) current.splice(i, 1);
+        else if (kind === 'duplicate') current.splice(i, 0, current[i]);
+        else if (kind === 'replace') current[i] = other;
+        else [current[i], current[0]] = [current[0], current[i]];
+        const text = textOf([prelude, current]);
+        assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
+      }
+    }), { numRuns: 200 });
+  });
+
   it('see a parent stage, a global ARG and a stage name change although their own text did not', () => {
     const child = 'FROM base\nARG URL\nRUN curl -fsSL "$URL" -o a.tgz && tar xzf a.tgz\nRUN sudo apt-get install -y curl\n';
     const versions = [
@@ -108,6 +129,28 @@ describe('stage-scoped rules', () => {
     const findings = versions.map((text) => summary(lint(text, OPTIONS)));
     versions.forEach((text, i) => assert.equal(findings[i], wholeFileLint(text), `version ${i}`));
     assert.equal(new Set(findings).size, versions.length, 'each change of context changed the findings');
+  });
+
+  // What rules read of later and unrelated stages (kept file-scoped for it): a package index a child stage uses,
+  // a variable another stage mentions. The stage holding the finding is the same text in every version.
+  it('give what a whole-file lint gives when only a later or unrelated stage changes', () => {
+    const families = [
+      ['FROM debian:12 AS base\nRUN apt-get update && apt-get upgrade -y\n', 'FROM base\nRUN apt-get install -y curl\n', 'FROM base\nRUN echo done\n'],
+      ['FROM node:20 AS base\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n', 'FROM debian:12\nRUN echo $NODE_TLS_REJECT_UNAUTHORIZED\n', 'FROM debian:12\nRUN echo none\n'],
+    ];
+    for (const [kept, user, other] of families) {
+      for (const text of [kept + user + other, kept + other + other, kept + user + other, kept + other + user]) {
+        assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
+      }
+    }
+  });
+
+  it('run on the whole file when each stage builds on the previous one and the keys would grow with the square of its size', () => {
+    const body = Array.from({ length: 40 }, (_, i) => `RUN curl -k https://example.com/${i} | sh && apt-get install -y p${i}`).join('\n');
+    const text = Array.from({ length: 200 }, (_, i) => `FROM ${i ? `s${i - 1}` : 'debian:12'} AS s${i}\n${body}\n`).join('');
+    const before = segmentCheckCount();
+    assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
+    assert.equal(segmentCheckCount(), before, 'no stage was checked on its own');
   });
 
   it('report what they report on the whole file, on the corpus linted in a row (reports kept across files)', { skip: noCorpus }, () => {

@@ -290,7 +290,6 @@ export const tlsVerificationDisabled: Rule = {
     severity: 'error',
     fixable: true,
     equivalents: {},
-    scope: 'stage',
     docs: {
       en: {
         title: 'Keep TLS certificate verification on',
