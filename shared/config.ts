@@ -3,6 +3,7 @@
 // the mapping of hadolint's own config. Pure: reading files and YAML positions is the caller's job.
 import { RULES, RULES_BY_ID } from './rules';
 import type { Locale, Severity, SeveritySetting } from './types';
+import { own } from './own';
 
 export const CONFIG_FILE_NAMES = ['.dockerfile-seguro.yaml', '.dockerfile-seguro.yml', '.dockerfile-seguro.json'] as const;
 export const HADOLINT_FILE_NAMES = ['.hadolint.yaml', '.hadolint.yml'] as const;
@@ -219,7 +220,7 @@ export function mapHadolintConfig(data: unknown): HadolintMapping {
       issues.push({ path: ['override'], at: 'value', message: `"override" must be a mapping of level (${Object.keys(HADOLINT_LEVELS).join(', ')}) to codes, not ${describe(override)}` });
     } else {
       for (const [level, codes] of Object.entries(override)) {
-        const severity = HADOLINT_LEVELS[level];
+        const severity = own(HADOLINT_LEVELS, level);
         if (!severity) {
           issues.push({ path: ['override', level], at: 'key', message: `unknown hadolint level "${level}" (expected ${quoteList(Object.keys(HADOLINT_LEVELS))})` });
           continue;

@@ -1,5 +1,6 @@
 // Sections of the "Docker Seguro" guide that rules link to. File and anchor are exactly as in
 // the guide's sumario.md (a meta-test checks that); the public URL percent-encodes accents.
+import { own } from './own';
 
 export interface GuideSection {
   file: string;
@@ -34,7 +35,7 @@ export const GUIDE_SECTIONS: Readonly<Record<string, GuideSection>> = {
 };
 
 export function guideUrl(section: string): string {
-  const entry = GUIDE_SECTIONS[section];
+  const entry = own(GUIDE_SECTIONS, section);
   if (!entry) throw new Error(`Unknown guide section ${section}`);
   return `${GUIDE_BASE_URL}${entry.file}#${encodeURIComponent(entry.anchor)}`;
 }

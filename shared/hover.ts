@@ -2,6 +2,7 @@
 import { GUIDE_SECTIONS, guideUrl } from './guide';
 import { RULES_BY_ID } from './rules';
 import type { Finding, Localized, Locale } from './types';
+import { own } from './own';
 
 const LABELS: Record<Locale, { why: string; how: string; guide: string; rule: string }> = {
   en: { why: 'Why', how: 'How to fix', guide: 'Docker Seguro guide', rule: 'rule' },
@@ -72,7 +73,7 @@ export const KEYWORD_ADVICE: Readonly<Record<string, KeywordAdvice>> = {
 };
 
 export function keywordHover(keyword: string, locale: Locale): string | null {
-  const advice = KEYWORD_ADVICE[keyword.toUpperCase()];
+  const advice = own(KEYWORD_ADVICE, keyword.toUpperCase());
   if (!advice) return null;
   return [`**${keyword.toUpperCase()}** — ${advice.text[locale]}`, advice.sections.map((s) => sectionLink(s, locale)).join(' · ')].join('\n\n');
 }

@@ -1,10 +1,11 @@
 // Engine behaviour shared by all rules: options, ignore comments, localisation, text edits, robustness.
 import { strict as assert } from 'assert';
+import { mapHadolintConfig } from '../shared/config';
 import * as fs from 'fs';
 import * as path from 'path';
 import { before, describe, it } from 'node:test';
 import { DockerfileModel } from '../shared/dockerfile';
-import { fixAll, lintModel } from '../shared/engine';
+import { fixAll, lint, lintModel } from '../shared/engine';
 import { ignoreForLineEdit } from '../shared/ignore';
 import { findingHover, keywordHover } from '../shared/hover';
 import { applyEdits, LineIndex, minimalEdit } from '../shared/textDocument';
@@ -46,6 +47,29 @@ describe('options', () => {
     const findings = lintModel(broken, { onRuleError: (id) => errors.push(id) });
     assert.ok(findings.some((f) => f.ruleId === 'prefer-copy'));
     assert.ok(errors.includes('update-without-install'), `errors: ${errors.join(',')}`);
+  });
+});
+
+describe('names that are members of Object.prototype', () => {
+  // `RUN constructor`, `ENV toString=0`: table lookups by such names found Object.prototype's members and made
+  // sixteen rules throw.
+  const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+
+  it('are read as any other name by every rule', () => {
+    let text = 'FROM debian:12\n';
+    for (const n of NAMES) {
+      text += `ENV ${n}=0\nARG ${n}=0\nLABEL ${n}=x\nRUN ${n} install ${n} && ${n} -u 0 ${n} && sudo --${n} ${n}\nCOPY ${n} /${n}\n`
+        + `ADD ${n} /x/\nRUN export ${n}=0 && ${n}=1 apt-get install -y ${n} && npm ${n} ${n}\nHEALTHCHECK CMD ${n}\n`;
+    }
+    const errors: string[] = [];
+    const findings = lint(`${text}USER root\n`, { onRuleError: (id, error) => errors.push(`${id}: ${String(error)}`) });
+    assert.deepEqual(errors, []);
+    assert.ok(findings.some((f) => f.ruleId === 'pin-apt'), 'apt-get install constructor: an unpinned package like any other');
+  });
+
+  it('are unknown hadolint levels in .hadolint.yaml', () => {
+    const mapping = mapHadolintConfig({ override: { constructor: ['DL3008'], error: ['DL3002'] } });
+    assert.ok(mapping.issues.some((i) => i.message.includes('unknown hadolint level "constructor"')), JSON.stringify(mapping.issues));
   });
 });
 

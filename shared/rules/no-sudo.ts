@@ -19,6 +19,7 @@ import { basename } from '../shell/commands';
 import type { ShellCommand } from '../shell/parser';
 import type { Localized, LocalizedFix } from '../types';
 import { baseImageOf, classifyUser, familyOf, type UserKind } from './user-root';
+import { own } from '../own';
 
 /** Who runs a RUN: its kind, the USER value that decides (null when the base image does). */
 interface RunUser {
@@ -115,8 +116,9 @@ function parseSudo(command: ShellCommand): SudoUse {
     if (v.startsWith('--')) {
       const eq = v.indexOf('=');
       const name = eq >= 0 ? v.slice(0, eq) : v;
-      if (LONG_WITH_VALUE[name]) {
-        if (eq >= 0) { setValue(LONG_WITH_VALUE[name], v.slice(eq + 1)); i++; } else { setValue(LONG_WITH_VALUE[name], args[i + 1]?.value ?? null, args[i + 1]?.text); i += 2; }
+      const letter = own(LONG_WITH_VALUE, name);
+      if (letter) {
+        if (eq >= 0) { setValue(letter, v.slice(eq + 1)); i++; } else { setValue(letter, args[i + 1]?.value ?? null, args[i + 1]?.text); i += 2; }
         continue;
       }
       if (!HARMLESS_LONG.has(name)) use.changesContext = true;

@@ -22,6 +22,7 @@ import { memoByKey } from '../memo';
 import { lastLineOf } from '../shell/commands';
 import type { Rule } from '../rule';
 import type { Localized, Range } from '../types';
+import { own } from '../own';
 
 type Kind = 'ssh' | 'sshdir' | 'npmrc' | 'credentials' | 'env' | 'cloud' | 'kube' | 'docker' | 'keystore' | 'key';
 
@@ -81,7 +82,8 @@ function kindOfPath(path: string): Kind | null {
   if (!glob) {
     if (SSH_KEYS.has(lower)) return 'ssh';
     if (lower === '.ssh') return 'sshdir';
-    if (CREDENTIAL_FILES[lower]) return CREDENTIAL_FILES[lower];
+    const known = own(CREDENTIAL_FILES, lower);
+    if (known) return known;
     if (lower === '.env') return 'env';
     const env = /^\.env\.(.+)$/.exec(lower);
     if (env) return env[1].split('.').some((part) => ENV_TEMPLATES.has(part)) ? null : 'env';

@@ -36,6 +36,7 @@ import { packageManagerCall, stripEdgeQuotes, wholeLine } from '../shell/command
 import { memoByObject, memoByScript } from '../memo';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { LocalizedFix, Range, TextEdit } from '../types';
+import { own } from '../own';
 
 interface Hit {
   range: Range;
@@ -247,7 +248,7 @@ export const signatureVerificationDisabled: Rule = {
       const keyword = instruction.getKeyword();
       if (keyword === 'ENV' || keyword === 'ARG') {
         for (const property of propertiesOf(instruction)) {
-          const test = ENV_VARS[property.getName()];
+          const test = own(ENV_VARS, property.getName());
           const raw = property.getValue();
           if (!test || raw === null) continue;
           const value = model.expand(raw, instruction.getRange().start.line);
@@ -279,7 +280,7 @@ export const signatureVerificationDisabled: Rule = {
           }
         }
         for (const assignment of assignmentsIn(shell)) {
-          const test = ENV_VARS[assignment.name];
+          const test = own(ENV_VARS, assignment.name);
           if (!test) continue;
           const value = assignment.value ?? model.expand(shell.source.slice(assignment.valueStart, assignment.end).replace(/^"(.*)"$/s, '$1'), instruction.getRange().start.line);
           if (value !== null && test(value)) hits.push({ range: model.rangeOf(shell.offset + assignment.start, shell.offset + assignment.end), what: `${assignment.name}=${value}` });

@@ -34,6 +34,7 @@ import { memoByObject, memoByScript } from '../memo';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import { wholeLine } from '../shell/commands';
 import type { LocalizedFix, Range, TextEdit } from '../types';
+import { own } from '../own';
 
 interface Hit {
   range: Range;
@@ -58,7 +59,7 @@ const ENV_VARS: Record<string, EnvRule> = {
 
 function envRule(name: string): EnvRule | null {
   // npm reads its npm_config_* variables in any case.
-  return ENV_VARS[name] ?? (/^npm_config_strict_ssl$/i.test(name) ? ENV_VARS.NPM_CONFIG_STRICT_SSL : null);
+  return own(ENV_VARS, name) ?? (/^npm_config_strict_ssl$/i.test(name) ? ENV_VARS.NPM_CONFIG_STRICT_SSL : null);
 }
 
 // Settings written into configuration files, with the file they must go to when the text alone is ambiguous.

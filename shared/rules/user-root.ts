@@ -7,6 +7,7 @@ import type { Rule } from '../rule';
 import { basename, cutLastLineFrom, unwrapCommand } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { Localized, Position, Range, TextEdit } from '../types';
+import { own } from '../own';
 
 // ---------------------------------------------------------------------------------------------------
 // Who a USER value designates
@@ -208,8 +209,9 @@ function wordName(model: DockerfileModel, word: ShellWord, line: number): { name
 function accountsOfCommand(model: DockerfileModel, command: ShellCommand, line: number): Account[] {
   const unwrapped = unwrapCommand(command);
   const tool = basename(unwrapped?.name.value ?? null);
-  if (!unwrapped || !tool || !SYNTAX[tool]) return [];
-  const { flags, values, positionals } = parseOptions(command.args, unwrapped.firstArg, SYNTAX[tool]);
+  const syntax = tool ? own(SYNTAX, tool) : undefined;
+  if (!unwrapped || !tool || !syntax) return [];
+  const { flags, values, positionals } = parseOptions(command.args, unwrapped.firstArg, syntax);
   const names = positionals.map((w) => wordName(model, w, line));
   const out: Account[] = [];
   const add = (kind: Account['kind'], n: { name: string; written: string } | null, action: Account['action']) => {

@@ -2,6 +2,7 @@
 // package-manager subcommands, with each tool's options that take a value.
 import { memoByObject } from '../memo';
 import type { ShellCommand, ShellWord } from './parser';
+import { own } from '../own';
 
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper';
 
@@ -142,7 +143,7 @@ const packageManagerCallOnce = memoByObject((command: ShellCommand): PackageMana
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   const tool = basename(unwrapped.name.value)!;
-  const manager = TOOLS[tool];
+  const manager = own(TOOLS, tool);
   if (!manager) return null;
   const valueOptions = VALUE_OPTIONS[manager];
   const options: ShellWord[] = [];

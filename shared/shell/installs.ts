@@ -12,6 +12,7 @@ import type { Range } from '../types';
 import { memoByObject } from '../memo';
 import { basename, cutLastLineFrom, packageManagerCall, unwrapCommand, type PackageManagerCall } from './commands';
 import { parseShell, type ShellCommand, type ShellScript, type ShellWord } from './parser';
+import { own } from '../own';
 
 export type Ecosystem = 'apt' | 'apk' | 'pip' | 'npm' | 'gem' | 'go' | 'rpm';
 
@@ -339,8 +340,8 @@ function npmSpec(word: ShellWord, value: string): PackageSpec | null {
 }
 
 function npmInstall(command: ShellCommand, firstArg: number, tool: string): InstallCall | null {
-  if (!(tool in NPM_VALUES)) return null;
-  const values = NPM_VALUES[tool];
+  const values = own(NPM_VALUES, tool);
+  if (!values) return null;
   const args = command.args;
   // options before the subcommand (`yarn --cwd x add`, `npm -g install`), and `yarn global add`
   let i = firstArg;
