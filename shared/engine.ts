@@ -59,7 +59,7 @@ export function lintModel(model: DockerfileModel, options: EngineOptions = {}): 
       let scoped: Report[] | null = null;
       if (rule.meta.scope === 'stage') {
         if (segments === undefined) segments = segmentsOf(model, options);
-        if (segments) scoped = stageScopedReports(model, rule.meta.id, segments, (view) => run(rule, view));
+        if (segments) scoped = stageScopedReports(model, rule.meta.id, rule.stageContext?.(model) ?? '', segments, (view) => run(rule, view));
       }
       reports = scoped ?? run(rule, model);
     } catch (error) {

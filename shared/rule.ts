@@ -19,4 +19,10 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   check(context: RuleContext): void;
+  /**
+   * For a stage-scoped rule whose reports on a stage also depend on a little of the rest of the file: that
+   * little, as a string read from the whole model once per lint. Reports kept for a stage are used only while
+   * it is the same.
+   */
+  stageContext?(model: DockerfileModel): string;
 }

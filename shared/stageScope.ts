@@ -77,8 +77,8 @@ function optionsKey(options: LintOptions): string {
   return JSON.stringify([options.trustedRegistries ?? null, options.requiredLabels ?? null]);
 }
 
-/** Reports by rule id, with lines relative to the segment's first line. */
-type SegmentReports = Map<string, Report[]>;
+/** Reports by rule id, with lines relative to the segment's first line, and the rule's context then. */
+type SegmentReports = Map<string, { context: string; reports: Report[] }>;
 
 const SEGMENT_CACHE_ENTRIES = 20_000;
 const SEGMENT_CACHE_CHARS = 4_000_000;
@@ -100,14 +100,15 @@ export function segmentCheckCount(): number {
  * from `check` on the segment's view. Null when a report fell outside its segment (the rule then runs on the
  * whole model): such a report could not be moved with the segment.
  */
-export function stageScopedReports(model: DockerfileModel, ruleId: string, segments: readonly Segment[], check: (view: DockerfileModel) => Report[]): Report[] | null {
+export function stageScopedReports(model: DockerfileModel, ruleId: string, context: string, segments: readonly Segment[],
+  check: (view: DockerfileModel) => Report[]): Report[] | null {
   const out: Report[] = [];
   const fresh: Array<{ segment: Segment; reports: Report[] }> = [];
   for (const segment of segments) {
     if (segment.kept === undefined) segment.kept = segmentCache.get(segment.key) ?? null;
     const kept = segment.kept?.get(ruleId);
-    if (kept) {
-      for (const report of kept) out.push(moved(report, segment.startLine));
+    if (kept && kept.context === context) {
+      for (const report of kept.reports) out.push(moved(report, segment.startLine));
       continue;
     }
     segmentChecks++;
@@ -122,7 +123,7 @@ export function stageScopedReports(model: DockerfileModel, ruleId: string, segme
       segment.kept = new Map();
       segmentCache.set(segment.key, segment.kept, segment.key.length);
     }
-    segment.kept.set(ruleId, reports.map((r) => moved(r, -segment.startLine)));
+    segment.kept.set(ruleId, { context, reports: reports.map((r) => moved(r, -segment.startLine)) });
   }
   return out;
 }

@@ -245,6 +245,20 @@ const commandHits = memoByObject((command: ShellCommand): CommandHit[] => {
   return hits;
 });
 
+// `$NAME` and `${NAME` of the variables an ENV fix may remove, in any case (more than Mentions looks for,
+// never less).
+const REMOVABLE_MENTION = new RegExp(`\\$\\{?(${Object.keys(ENV_VARS).filter((name) => ENV_VARS[name].removable).join('|')})\\b`, 'gi');
+
+/**
+ * How often the file mentions each variable an ENV fix may remove. A stage's ENV is removed by its fix only
+ * when nothing outside the ENV mentions the variable: with the stage's own text (its key), these counts tell.
+ */
+function removableMentions(model: DockerfileModel): string {
+  const counts = new Map<string, number>();
+  for (const m of model.text.matchAll(REMOVABLE_MENTION)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).join(';');
+}
+
 /**
  * Whether `$name` or `${name` appears in the text with the span [start, end) cut out, as a search of that
  * cut text would find it. The mentions of each name are found once per lint (a file may set the variable in
@@ -291,6 +305,7 @@ export const tlsVerificationDisabled: Rule = {
     severity: 'error',
     fixable: true,
     equivalents: {},
+    scope: 'stage',
     docs: {
       en: {
         title: 'Keep TLS certificate verification on',
@@ -304,6 +319,7 @@ export const tlsVerificationDisabled: Rule = {
       },
     },
   },
+  stageContext: removableMentions,
   check({ model, report }) {
     const hits: Hit[] = [];
     const mentions = new Mentions(model.text);
