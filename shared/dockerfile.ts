@@ -290,12 +290,18 @@ export class DockerfileModel {
     if (end <= start) return null;
     // What follows the keyword decides everything below (with the escape character): the same text
     // anywhere, in this document or another, gives the same source and script.
-    const key = this.escapeChar + this.text.slice(start, end);
-    let entry = runCache.get(key);
+    // A RUN copied from an earlier model's (reuseInstructions) has the same text: it shares that one's entry.
+    const box = (run as { [SHELL_ENTRY]?: { entry: ShellEntry | null } })[SHELL_ENTRY];
+    let entry = box?.entry;
     if (!entry) {
-      const source = this.shellSource(run, start, end);
-      entry = { source, script: parseShell(source) };
-      runCacheSet(key, entry); // a given-up script too: it stays given up until its text changes (parseShell)
+      const key = this.escapeChar + this.text.slice(start, end);
+      entry = runCache.get(key);
+      if (!entry) {
+        const source = this.shellSource(run, start, end);
+        entry = { source, script: parseShell(source) };
+        runCacheSet(key, entry); // a given-up script too: it stays given up until its text changes (parseShell)
+      }
+      if (box) box.entry = entry;
     }
     return { script: entry.script, offset: start, source: entry.source };
   }
@@ -727,6 +733,8 @@ function reuseInstructions(): void {
     }
     instructionBuilds++;
     const built = original.call(this, document, dockerfile, escapeChar, lineRange, instruction, instructionRange) as AstInstructionFields;
+    // (copied with the instruction: every copy of a RUN shares the box of its shell entry, see computeShell)
+    if (instruction.toUpperCase() === 'RUN') built[SHELL_ENTRY] = { entry: null };
     const template = shallowCopy(built);
     template.document = null;
     template.dockerfile = null;
@@ -748,7 +756,11 @@ interface AstInstructionFields {
   document: unknown;
   dockerfile: unknown;
   properties?: unknown;
+  [SHELL_ENTRY]?: { entry: ShellEntry | null };
 }
+
+/** On RUN instructions built while our parse runs: the shell entry of their text, once known. */
+const SHELL_ENTRY = Symbol('dockerfile-seguro.shellEntry');
 
 function copyArgument(a: Argument): Argument {
   const r = a.getRange();
