@@ -8,6 +8,7 @@ import { basename, cutLastLineFrom, unwrapCommand } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { Localized, Position, Range, TextEdit } from '../types';
 import { own } from '../own';
+import { memoByObject } from '../memo';
 
 // ---------------------------------------------------------------------------------------------------
 // Who a USER value designates
@@ -206,20 +207,36 @@ function wordName(model: DockerfileModel, word: ShellWord, line: number): { name
   return name !== null && /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/.test(name) ? { name, written } : null;
 }
 
+/** An account a command names, with the word that names it (resolved at each lint: it may use variables). */
+interface AccountWord {
+  kind: Account['kind'];
+  word: ShellWord | undefined;
+  action: Account['action'];
+}
+
 function accountsOfCommand(model: DockerfileModel, command: ShellCommand, line: number): Account[] {
+  const out: Account[] = [];
+  for (const { kind, word, action } of accountWords(command)) {
+    const n = word ? wordName(model, word, line) : null;
+    if (n) out.push({ kind, name: n.name, written: n.written, line, action });
+  }
+  return out;
+}
+
+// Once per parsed command (kept with its RUN's text): which words name accounts does not depend on the file.
+const accountWords = memoByObject((command: ShellCommand): AccountWord[] => {
   const unwrapped = unwrapCommand(command);
   const tool = basename(unwrapped?.name.value ?? null);
   const syntax = tool ? own(SYNTAX, tool) : undefined;
   if (!unwrapped || !tool || !syntax) return [];
   const { flags, values, positionals } = parseOptions(command.args, unwrapped.firstArg, syntax);
-  const names = positionals.map((w) => wordName(model, w, line));
-  const out: Account[] = [];
-  const add = (kind: Account['kind'], n: { name: string; written: string } | null, action: Account['action']) => {
-    if (n) out.push({ kind, name: n.name, written: n.written, line, action });
+  const out: AccountWord[] = [];
+  const add = (kind: Account['kind'], word: ShellWord | undefined, action: Account['action']) => {
+    out.push({ kind, word, action });
   };
   switch (tool) {
     case 'useradd': {
-      const login = names[names.length - 1] ?? null;
+      const login = positionals[positionals.length - 1];
       const uid = values.get('-u') ?? values.get('--uid');
       const uidValue = typeof uid === 'string' ? uid : uid?.value;
       const root = uidValue !== undefined && uidValue !== null && /^0+$/.test(uidValue);
@@ -229,33 +246,33 @@ function accountsOfCommand(model: DockerfileModel, command: ShellCommand, line: 
     }
     case 'groupadd':
     case 'addgroup':
-      if (names.length === 1) add('group', names[0], 'create');
-      else names.forEach((n) => add('group', n, 'mention')); // `addgroup user group`: membership only
+      if (positionals.length === 1) add('group', positionals[0], 'create');
+      else positionals.forEach((w) => add('group', w, 'mention')); // `addgroup user group`: membership only
       break;
     case 'userdel':
     case 'deluser':
-      if (names.length === 1) add('user', names[0], 'delete');
+      if (positionals.length === 1) add('user', positionals[0], 'delete');
       break;
     case 'groupdel':
     case 'delgroup':
-      if (names.length === 1) add('group', names[0], 'delete');
+      if (positionals.length === 1) add('group', positionals[0], 'delete');
       break;
     case 'adduser': {
       const groupOnly = flags.has('--group') && !flags.has('--system');
-      if (names.length === 1) {
-        if (groupOnly) add('group', names[0], 'create');
+      if (positionals.length === 1) {
+        if (groupOnly) add('group', positionals[0], 'create');
         else {
-          add('user', names[0], 'create');
-          add('group', names[0], 'create');
+          add('user', positionals[0], 'create');
+          add('group', positionals[0], 'create');
         }
       } else {
-        names.forEach((n) => add('user', n, 'mention'));
+        positionals.forEach((w) => add('user', w, 'mention'));
       }
       break;
     }
   }
   return out;
-}
+});
 
 /** Users and groups that the RUN instructions of the given stages create or mention, in document order. */
 export function accountsIn(model: DockerfileModel, stages: Iterable<Stage>): Account[] {
