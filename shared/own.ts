@@ -4,5 +4,7 @@
 
 /** The table's own entry for `key`, or undefined. */
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+  const value = table[key];
+  // (most lookups miss: only a hit pays for the own-property check)
+  return value === undefined || Object.prototype.hasOwnProperty.call(table, key) ? value : undefined;
 }

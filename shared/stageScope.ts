@@ -74,11 +74,16 @@ export function segmentsOf(model: DockerfileModel, options: LintOptions): Segmen
 
 // The options that rules read (the locale does not matter: reports carry both languages).
 function optionsKey(options: LintOptions): string {
-  return JSON.stringify([options.trustedRegistries ?? null, options.requiredLabels ?? null]);
+  const { trustedRegistries, requiredLabels } = options;
+  return trustedRegistries === undefined && requiredLabels === undefined ? '' : JSON.stringify([trustedRegistries ?? null, requiredLabels ?? null]);
 }
 
-/** Reports by rule id, with lines relative to the segment's first line, and the rule's context then. */
-type SegmentReports = Map<string, { context: string; reports: Report[] }>;
+/**
+ * Reports by rule id, as made for a segment that started at `startLine`, and the rule's context then. Reports
+ * are never changed once made (nothing downstream mutates findings), so a segment that has not moved gets the
+ * very same objects, and one that moved gets copies with its lines shifted.
+ */
+type SegmentReports = Map<string, { context: string; startLine: number; reports: Report[] }>;
 
 const SEGMENT_CACHE_ENTRIES = 20_000;
 const SEGMENT_CACHE_CHARS = 4_000_000;
@@ -108,7 +113,8 @@ export function stageScopedReports(model: DockerfileModel, ruleId: string, conte
     if (segment.kept === undefined) segment.kept = segmentCache.get(segment.key) ?? null;
     const kept = segment.kept?.get(ruleId);
     if (kept && kept.context === context) {
-      for (const report of kept.reports) out.push(moved(report, segment.startLine));
+      const delta = segment.startLine - kept.startLine;
+      for (const report of kept.reports) out.push(delta === 0 ? report : moved(report, delta));
       continue;
     }
     segmentChecks++;
@@ -123,7 +129,7 @@ export function stageScopedReports(model: DockerfileModel, ruleId: string, conte
       segment.kept = new Map();
       segmentCache.set(segment.key, segment.kept, segment.key.length);
     }
-    segment.kept.set(ruleId, { context, reports: reports.map((r) => moved(r, -segment.startLine)) });
+    segment.kept.set(ruleId, { context, startLine: segment.startLine, reports });
   }
   return out;
 }
