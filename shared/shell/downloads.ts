@@ -731,6 +731,11 @@ export function assignmentsIn(shell: RunShell): Assignment[] {
   return assignmentsOnce(shell);
 }
 
+/** basename(value) === program, without the slice. */
+function isProgram(value: string | null, program: string): boolean {
+  return value !== null && value.endsWith(program) && (value.length === program.length || value[value.length - program.length - 1] === '/');
+}
+
 const assignmentsOnce = memoByScript((shell: RunShell): Assignment[] => {
   const out: Assignment[] = [];
   const seen = new Set<number>();
@@ -738,10 +743,11 @@ const assignmentsOnce = memoByScript((shell: RunShell): Assignment[] => {
     if (command.name.start > command.start) {
       assignmentsOfTokens(lex(shell.source.slice(command.start, command.name.start), command.start), out, seen);
     }
-    // `env NAME=value cmd` (also behind sudo)
+    // `env NAME=value cmd` (also behind sudo). (Most commands have no `env` word: found without copying them.)
+    if (!isProgram(command.name.value, 'env') && !command.args.some((w) => isProgram(w.value, 'env'))) continue;
     const words = [command.name, ...command.args];
-    const at = words.findIndex((w) => basename(w.value) === 'env');
-    if (at < 0 || words.slice(0, at).some((w) => !/^(sudo|-\S*)$/.test(w.value ?? ''))) continue;
+    const at = words.findIndex((w) => isProgram(w.value, 'env'));
+    if (words.slice(0, at).some((w) => !/^(sudo|-\S*)$/.test(w.value ?? ''))) continue;
     for (const word of words.slice(at + 1)) {
       if (word.value !== null && word.value.startsWith('-')) continue;
       const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(word.text);
