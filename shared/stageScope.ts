@@ -3,14 +3,13 @@
 // are computed again and every other stage's are the ones kept, moved to where the stage now starts.
 //
 // A stage-scoped rule reads one segment of the file at a time (the lines before the first FROM, or one stage
-// from its FROM to the line before the next FROM) through a view of the model whose `stages` and
-// `instructions` are that segment's (DockerfileModel.viewOf: everything else, the text, line index, variable
-// resolution and RUN shells, is the whole file's, and so are line numbers; what rules memoize per model object
-// is computed again for the view, from its segment), and its reports depend on nothing but what the cache key holds: the
-// segment's text, the text before the first FROM (global ARGs, directives), the texts of the stages it builds on
-// (`FROM <stage>`), its index, whether it is the last one, the line break
-// and escape characters, and the options. Rules that compare stages with each other, read the final stage or
-// the build context are file-scoped and run on the whole model every time.
+// from its FROM to the line before the next FROM) through a view of the model whose `stages` and `instructions`
+// are that segment's (DockerfileModel.viewOf: the text, line index, variable resolution and RUN shells stay the
+// whole file's, and so do line numbers; what rules memoize per model object is computed again for the view).
+// Its reports depend on nothing but what the cache key holds: the segment's text, the text before the first FROM
+// (global ARGs, directives), the texts of the stages it builds on (`FROM <stage>`), its index, whether it is the
+// last one, the line-break and escape characters and the options, plus the rule's stageContext if it has one.
+// Rules that compare stages with each other, read the final stage or the build context run on the whole model.
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileModel, Stage } from './dockerfile';
 import { RecentlyUsed } from './recentlyUsed';
