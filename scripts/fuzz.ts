@@ -91,6 +91,7 @@ export const TOKENS = [
   'ghp_' + 'A'.repeat(36), 'PASSWORD=hunter2', 'AWS_SECRET_ACCESS_KEY=x', 'id_rsa', '.env', '/root/.ssh',
   'app.tar.gz', '/app/', '.', '*', 'root', '0', '1000:1000', 'org.opencontainers.image.source=x', '<<EOF', 'EOF',
   '<<-EOT', "<<'X'", '["sh","-c","x"]', '[', ']', ',', 'ü', '中文', '𝒳', '\u0000', '\uFEFF', '\u2028', '\r',
+  'constructor', '__proto__', 'toString',
 ];
 
 /** Fragments repeated into very long lines: shapes that make backtracking regular expressions blow up. */
