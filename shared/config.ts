@@ -3,7 +3,7 @@
 // the mapping of hadolint's own config. Pure: reading files and YAML positions is the caller's job.
 import { RULES, RULES_BY_ID } from './rules';
 import type { Locale, Severity, SeveritySetting } from './types';
-import { own } from './own';
+import { lookupTable } from './lookupTable';
 
 export const CONFIG_FILE_NAMES = ['.dockerfile-seguro.yaml', '.dockerfile-seguro.yml', '.dockerfile-seguro.json'] as const;
 export const HADOLINT_FILE_NAMES = ['.hadolint.yaml', '.hadolint.yml'] as const;
@@ -157,7 +157,7 @@ export function mergeConfigs(base: ConfigData, over: ConfigData): ConfigData {
 // ---- hadolint's configuration ---------------------------------------------------------------------
 
 /** hadolint's levels and ours; `style` has no counterpart and becomes `hint`. */
-export const HADOLINT_LEVELS: Record<string, Severity> = { error: 'error', warning: 'warning', info: 'info', style: 'hint' };
+export const HADOLINT_LEVELS: Record<string, Severity> = lookupTable({ error: 'error', warning: 'warning', info: 'info', style: 'hint' });
 const SEVERITY_ORDER: Severity[] = ['hint', 'info', 'warning', 'error'];
 
 /** The rules that declare hadolint codes, code → rule ids (several rules may share a code). */
@@ -220,7 +220,7 @@ export function mapHadolintConfig(data: unknown): HadolintMapping {
       issues.push({ path: ['override'], at: 'value', message: `"override" must be a mapping of level (${Object.keys(HADOLINT_LEVELS).join(', ')}) to codes, not ${describe(override)}` });
     } else {
       for (const [level, codes] of Object.entries(override)) {
-        const severity = own(HADOLINT_LEVELS, level);
+        const severity = HADOLINT_LEVELS[level];
         if (!severity) {
           issues.push({ path: ['override', level], at: 'key', message: `unknown hadolint level "${level}" (expected ${quoteList(Object.keys(HADOLINT_LEVELS))})` });
           continue;

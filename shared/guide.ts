@@ -1,6 +1,6 @@
 // Sections of the "Docker Seguro" guide that rules link to. File and anchor are exactly as in
 // the guide's sumario.md (a meta-test checks that); the public URL percent-encodes accents.
-import { own } from './own';
+import { lookupTable } from './lookupTable';
 
 export interface GuideSection {
   file: string;
@@ -10,7 +10,7 @@ export interface GuideSection {
 
 export const GUIDE_BASE_URL = 'https://github.com/UlisesGascon/docker-seguro/blob/main/manuscript/';
 
-export const GUIDE_SECTIONS: Readonly<Record<string, GuideSection>> = {
+export const GUIDE_SECTIONS: Readonly<Record<string, GuideSection>> = lookupTable({
   '2.1.3': { file: 'c02.md', anchor: '213-el-poder-de-root', title: 'El poder de root' },
   '2.1.5': { file: 'c02.md', anchor: '215-parches-de-seguridad', title: 'Parches de seguridad' },
   '2.2.1': { file: 'c02.md', anchor: '221-imágenes-base', title: 'Imágenes base' },
@@ -32,10 +32,10 @@ export const GUIDE_SECTIONS: Readonly<Record<string, GuideSection>> = {
   '3.2.4': { file: 'c03.md', anchor: '324-dockerignore', title: 'Dockerignore' },
   '4.6': { file: 'c04.md', anchor: '46-hadolint', title: 'Hadolint' },
   '4.12': { file: 'c04.md', anchor: '412-integración-continua', title: 'Integración continua' },
-};
+});
 
 export function guideUrl(section: string): string {
-  const entry = own(GUIDE_SECTIONS, section);
+  const entry = GUIDE_SECTIONS[section];
   if (!entry) throw new Error(`Unknown guide section ${section}`);
   return `${GUIDE_BASE_URL}${entry.file}#${encodeURIComponent(entry.anchor)}`;
 }

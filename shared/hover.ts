@@ -2,7 +2,7 @@
 import { GUIDE_SECTIONS, guideUrl } from './guide';
 import { RULES_BY_ID } from './rules';
 import type { Finding, Localized, Locale } from './types';
-import { own } from './own';
+import { lookupTable } from './lookupTable';
 
 const LABELS: Record<Locale, { why: string; how: string; guide: string; rule: string }> = {
   en: { why: 'Why', how: 'How to fix', guide: 'Docker Seguro guide', rule: 'rule' },
@@ -34,7 +34,7 @@ interface KeywordAdvice {
 }
 
 /** Advice shown over these keywords even when nothing is wrong, in the project's own words. */
-export const KEYWORD_ADVICE: Readonly<Record<string, KeywordAdvice>> = {
+export const KEYWORD_ADVICE: Readonly<Record<string, KeywordAdvice>> = lookupTable({
   FROM: {
     sections: ['3.1.1', '2.2.1'],
     text: {
@@ -70,10 +70,10 @@ export const KEYWORD_ADVICE: Readonly<Record<string, KeywordAdvice>> = {
       es: 'Las etiquetas guardan metadatos (responsable, versión, origen, descripción) que personas y herramientas de CI pueden leer de la imagen; una convención común como las anotaciones OCI las mantiene coherentes.',
     },
   },
-};
+});
 
 export function keywordHover(keyword: string, locale: Locale): string | null {
-  const advice = own(KEYWORD_ADVICE, keyword.toUpperCase());
+  const advice = KEYWORD_ADVICE[keyword.toUpperCase()];
   if (!advice) return null;
   return [`**${keyword.toUpperCase()}** — ${advice.text[locale]}`, advice.sections.map((s) => sectionLink(s, locale)).join(' · ')].join('\n\n');
 }

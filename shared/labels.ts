@@ -7,6 +7,7 @@ import spdxDeprecatedIds from 'spdx-license-ids/deprecated.json';
 import spdxExceptions from 'spdx-exceptions/index.json';
 import type { DockerfileModel, Stage } from './dockerfile';
 import type { Localized, Range } from './types';
+import { lookupTable } from './lookupTable';
 
 export const OCI_PREFIX = 'org.opencontainers.image.';
 export const LABEL_SCHEMA_PREFIX = 'org.label-schema.';
@@ -31,7 +32,7 @@ export const DEFAULT_REQUIRED_LABELS: readonly string[] = ['title', 'description
  * `docker.cmd`, `docker.params`, `rkt.*`...) have no OCI counterpart. Label Schema never defined a licence
  * key, but `org.label-schema.license` is common enough in the wild to map it to `licenses`.
  */
-export const LABEL_SCHEMA_TO_OCI: Readonly<Record<string, string>> = {
+export const LABEL_SCHEMA_TO_OCI: Readonly<Record<string, string>> = lookupTable({
   'org.label-schema.build-date': `${OCI_PREFIX}created`,
   'org.label-schema.name': `${OCI_PREFIX}title`,
   'org.label-schema.description': `${OCI_PREFIX}description`,
@@ -42,7 +43,7 @@ export const LABEL_SCHEMA_TO_OCI: Readonly<Record<string, string>> = {
   'org.label-schema.vendor': `${OCI_PREFIX}vendor`,
   'org.label-schema.version': `${OCI_PREFIX}version`,
   'org.label-schema.license': `${OCI_PREFIX}licenses`,
-};
+});
 
 // ---------------------------------------------------------------------------------------------------
 // LABEL entries

@@ -36,12 +36,15 @@ export interface Segment {
 const KEY_CHARS_OVER_TEXT = 1_000_000;
 
 /**
- * The lines before the first FROM (when any), then each stage; null when their keys would be too long
- * (KEY_CHARS_OVER_TEXT). A stage's parents are found by the names of the stages before it (and the global
+ * The lines before the first FROM (when any), then each stage; null for a file of one stage, or when their keys
+ * would be too long (KEY_CHARS_OVER_TEXT). A stage's parents are found by the names of the stages before it (and the global
  * ARGs in its FROM): the parents' texts in the key stand for those names.
  */
 export function segmentsOf(model: DockerfileModel, options: LintOptions): Segment[] | null {
   const { stages, index } = model;
+  // With one stage an edit changes it (the lines before FROM hold a few ARGs at most): nothing would be kept
+  // that a re-lint could use, so a file of one stage is linted whole, without views and keys.
+  if (stages.length < 2) return null;
   const lastLine = index.lineCount - 1;
   const starts = stages.map((s) => s.from.getRange().start.line);
   const firstStageLine = starts.length ? starts[0] : lastLine + 1;

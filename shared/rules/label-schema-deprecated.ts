@@ -14,7 +14,6 @@ import type { Rule } from '../rule';
 import { stageChain } from '../toolchains';
 import type { DockerfileModel } from '../dockerfile';
 import type { LocalizedFix, Range } from '../types';
-import { own } from '../own';
 
 /** The key's text without its quotes (`"org.label-schema.name"` → `org.label-schema.name`). */
 function keyTextRange(model: DockerfileModel, entry: LabelEntry): Range {
@@ -62,7 +61,7 @@ export const labelSchemaDeprecated: Rule = {
       for (const entry of labelEntries(model, stage.instructions)) {
         const key = entry.key;
         if (!key || !key.startsWith(LABEL_SCHEMA_PREFIX)) continue;
-        const oci = own(LABEL_SCHEMA_TO_OCI, key);
+        const oci = LABEL_SCHEMA_TO_OCI[key];
         const range = keyTextRange(model, entry);
         report({
           range,

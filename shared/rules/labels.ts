@@ -19,7 +19,6 @@ import { DEFAULT_REQUIRED_LABELS, LABEL_PLACEHOLDER, LABEL_SCHEMA_TO_OCI, OCI_PR
 import type { Rule } from '../rule';
 import { finalChain, isArtifactExport, isDevEnvironment } from '../toolchains';
 import type { TextEdit } from '../types';
-import { own } from '../own';
 
 /** `org.opencontainers.image.title`, `.description` and `.source`: the shared OCI prefix written once. */
 function keyList(keys: string[]): { en: string; es: string } {
@@ -77,7 +76,7 @@ export const labels: Rule = {
     const present = new Set<string>();
     for (const entry of entries) {
       present.add(entry.key!);
-      const oci = own(LABEL_SCHEMA_TO_OCI, entry.key!);
+      const oci = LABEL_SCHEMA_TO_OCI[entry.key!];
       if (oci) present.add(oci);
     }
     const missing = [...new Set(required)].filter((k) => !present.has(k));

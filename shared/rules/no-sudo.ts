@@ -19,7 +19,7 @@ import { basename } from '../shell/commands';
 import type { ShellCommand } from '../shell/parser';
 import type { Localized, LocalizedFix } from '../types';
 import { baseImageOf, classifyUser, familyOf, type UserKind } from './user-root';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 
 /** Who runs a RUN: its kind, the USER value that decides (null when the base image does). */
 interface RunUser {
@@ -99,7 +99,7 @@ const VALUE_LETTERS = 'CDghprRtTuU';
 // Options that only adjust how sudo itself behaves: dropping sudo keeps the command as it was.
 const HARMLESS_LETTERS = 'EHnPkA';
 const HARMLESS_LONG = new Set(['--preserve-env', '--set-home', '--non-interactive', '--preserve-groups', '--reset-timestamp', '--askpass']);
-const LONG_WITH_VALUE: Record<string, string> = { '--user': 'u', '--group': 'g', '--chdir': 'D', '--chroot': 'R', '--close-from': 'C', '--host': 'h', '--prompt': 'p', '--role': 'r', '--type': 't', '--command-timeout': 'T', '--other-user': 'U' };
+const LONG_WITH_VALUE: Record<string, string> = lookupTable({ '--user': 'u', '--group': 'g', '--chdir': 'D', '--chroot': 'R', '--close-from': 'C', '--host': 'h', '--prompt': 'p', '--role': 'r', '--type': 't', '--command-timeout': 'T', '--other-user': 'U' });
 
 function parseSudo(command: ShellCommand): SudoUse {
   const args = command.args;
@@ -116,7 +116,7 @@ function parseSudo(command: ShellCommand): SudoUse {
     if (v.startsWith('--')) {
       const eq = v.indexOf('=');
       const name = eq >= 0 ? v.slice(0, eq) : v;
-      const letter = own(LONG_WITH_VALUE, name);
+      const letter = LONG_WITH_VALUE[name];
       if (letter) {
         if (eq >= 0) { setValue(letter, v.slice(eq + 1)); i++; } else { setValue(letter, args[i + 1]?.value ?? null, args[i + 1]?.text); i += 2; }
         continue;

@@ -22,7 +22,7 @@ import { memoByKey } from '../memo';
 import { lastLineOf } from '../shell/commands';
 import type { Rule } from '../rule';
 import type { Localized, Range } from '../types';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 
 type Kind = 'ssh' | 'sshdir' | 'npmrc' | 'credentials' | 'env' | 'cloud' | 'kube' | 'docker' | 'keystore' | 'key';
 
@@ -40,14 +40,14 @@ const KIND_TEXT: Record<Kind, Localized> = {
 };
 
 const SSH_KEYS = new Set(['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_ecdsa_sk', 'id_ed25519_sk']);
-const CREDENTIAL_FILES: Record<string, Kind> = {
+const CREDENTIAL_FILES: Record<string, Kind> = lookupTable({
   '.npmrc': 'npmrc',
   '.pypirc': 'npmrc',
   '.netrc': 'credentials',
   _netrc: 'credentials',
   '.git-credentials': 'credentials',
   '.pgpass': 'credentials',
-};
+});
 const ENV_TEMPLATES = new Set(['example', 'sample', 'template', 'tpl', 'dist', 'default', 'defaults', 'schema', 'test', 'ci', 'in']);
 const PUBLIC_HINTS = new Set(['pub', 'public', 'pubkey', 'gpg', 'pgp', 'asc', 'keyring', 'release', 'repo', 'archive', 'signing', 'apt', 'yum', 'rpm']);
 const PEM_KEY_HINTS = new Set(['key', 'privkey', 'private', 'priv', 'privatekey']);
@@ -82,7 +82,7 @@ function kindOfPath(path: string): Kind | null {
   if (!glob) {
     if (SSH_KEYS.has(lower)) return 'ssh';
     if (lower === '.ssh') return 'sshdir';
-    const known = own(CREDENTIAL_FILES, lower);
+    const known = CREDENTIAL_FILES[lower];
     if (known) return known;
     if (lower === '.env') return 'env';
     const env = /^\.env\.(.+)$/.exec(lower);

@@ -36,7 +36,7 @@ import { packageManagerCall, stripEdgeQuotes, wholeLine } from '../shell/command
 import { memoByObject, memoByScript } from '../memo';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { LocalizedFix, Range, TextEdit } from '../types';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 
 interface Hit {
   range: Range;
@@ -61,10 +61,10 @@ const WRITTEN: RegExp[] = [
 // `deb [trusted=yes] <uri> ...`: the option is the finding, the URI decides (local ones are fine).
 const TRUSTED_DEB = /\bdeb(-src)?[ \t]{1,8}\[([^\]\n]{0,200})\][ \t]{0,8}(\S+)/g;
 
-const ENV_VARS: Record<string, (v: string) => boolean> = {
+const ENV_VARS: Record<string, (v: string) => boolean> = lookupTable({
   DOCKER_CONTENT_TRUST: (v) => FALSE.test(v) || v === '',
   GOSUMDB: (v) => v === 'off',
-};
+});
 
 function wordRange(model: DockerfileModel, shell: RunShell, from: ShellWord, to: ShellWord = from): Range {
   return model.rangeOf(shell.offset + from.start, shell.offset + to.end);
@@ -248,7 +248,7 @@ export const signatureVerificationDisabled: Rule = {
       const keyword = instruction.getKeyword();
       if (keyword === 'ENV' || keyword === 'ARG') {
         for (const property of propertiesOf(instruction)) {
-          const test = own(ENV_VARS, property.getName());
+          const test = ENV_VARS[property.getName()];
           const raw = property.getValue();
           if (!test || raw === null) continue;
           const value = model.expand(raw, instruction.getRange().start.line);
@@ -280,7 +280,7 @@ export const signatureVerificationDisabled: Rule = {
           }
         }
         for (const assignment of assignmentsIn(shell)) {
-          const test = own(ENV_VARS, assignment.name);
+          const test = ENV_VARS[assignment.name];
           if (!test) continue;
           const value = assignment.value ?? model.expand(shell.source.slice(assignment.valueStart, assignment.end).replace(/^"(.*)"$/s, '$1'), instruction.getRange().start.line);
           if (value !== null && test(value)) hits.push({ range: model.rangeOf(shell.offset + assignment.start, shell.offset + assignment.end), what: `${assignment.name}=${value}` });

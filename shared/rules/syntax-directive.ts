@@ -11,14 +11,14 @@ import type { Heredoc, Instruction, JSONInstruction } from 'dockerfile-ast';
 import { misplacedSyntaxLine, syntaxDirectiveEdit } from '../buildkit';
 import type { Rule } from '../rule';
 import type { Range } from '../types';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 
 // Flags of the classic builder: everything else on these instructions needs BuildKit.
-const CLASSIC_FLAGS: Record<string, ReadonlySet<string>> = {
+const CLASSIC_FLAGS: Record<string, ReadonlySet<string>> = lookupTable({
   RUN: new Set(),
   COPY: new Set(['from', 'chown']),
   ADD: new Set(['chown']),
-};
+});
 
 export interface BuildKitConstruct {
   range: Range;
@@ -29,7 +29,7 @@ export interface BuildKitConstruct {
 /** The BuildKit-only flags and heredocs of an instruction, in document order. */
 function constructsOf(instruction: Instruction): BuildKitConstruct[] {
   const keyword = instruction.getKeyword();
-  const classic = own(CLASSIC_FLAGS, keyword);
+  const classic = CLASSIC_FLAGS[keyword];
   if (!classic) return [];
   const out: BuildKitConstruct[] = [];
   for (const flag of (instruction as JSONInstruction).getFlags()) {

@@ -34,7 +34,7 @@ import { memoByObject, memoByScript } from '../memo';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import { wholeLine } from '../shell/commands';
 import type { LocalizedFix, Range, TextEdit } from '../types';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 
 interface Hit {
   range: Range;
@@ -47,7 +47,7 @@ const FALSE = /^(false|0|no|off)$/i;
 
 interface EnvRule { disables: (value: string) => boolean; removable: boolean }
 
-const ENV_VARS: Record<string, EnvRule> = {
+const ENV_VARS: Record<string, EnvRule> = lookupTable({
   NODE_TLS_REJECT_UNAUTHORIZED: { disables: (v) => v === '0', removable: true },
   PYTHONHTTPSVERIFY: { disables: (v) => v === '0', removable: true },
   GIT_SSL_NO_VERIFY: { disables: (v) => v !== '', removable: true },
@@ -55,11 +55,11 @@ const ENV_VARS: Record<string, EnvRule> = {
   NPM_CONFIG_STRICT_SSL: { disables: (v) => FALSE.test(v), removable: true },
   YARN_ENABLE_STRICT_SSL: { disables: (v) => FALSE.test(v), removable: true },
   CONDA_SSL_VERIFY: { disables: (v) => FALSE.test(v), removable: true },
-};
+});
 
 function envRule(name: string): EnvRule | null {
   // npm reads its npm_config_* variables in any case.
-  return own(ENV_VARS, name) ?? (/^npm_config_strict_ssl$/i.test(name) ? ENV_VARS.NPM_CONFIG_STRICT_SSL : null);
+  return ENV_VARS[name] ?? (/^npm_config_strict_ssl$/i.test(name) ? ENV_VARS.NPM_CONFIG_STRICT_SSL : null);
 }
 
 // Settings written into configuration files, with the file they must go to when the text alone is ambiguous.

@@ -7,7 +7,7 @@ import type { Rule } from '../rule';
 import { basename, cutLastLineFrom, unwrapCommand } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { Localized, Position, Range, TextEdit } from '../types';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 import { memoByObject } from '../memo';
 
 // ---------------------------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ interface ToolSyntax {
 }
 
 // shadow-utils useradd/groupadd, Debian adduser/addgroup and BusyBox adduser/addgroup.
-const SYNTAX: Record<string, ToolSyntax> = {
+const SYNTAX: Record<string, ToolSyntax> = lookupTable({
   useradd: {
     short: 'bcdefgGkKpRPsuZ',
     long: new Set(['--base-dir', '--comment', '--home-dir', '--home', '--expiredate', '--inactive', '--gid', '--groups',
@@ -159,7 +159,7 @@ const SYNTAX: Record<string, ToolSyntax> = {
   groupdel: { short: 'RP', long: new Set(['--root', '--prefix']) },
   deluser: { short: '', long: new Set(['--conf', '--backup-to']) },
   delgroup: { short: '', long: new Set(['--conf']) },
-};
+});
 
 interface ParsedOptions {
   flags: Set<string>;
@@ -227,7 +227,7 @@ function accountsOfCommand(model: DockerfileModel, command: ShellCommand, line: 
 const accountWords = memoByObject((command: ShellCommand): AccountWord[] => {
   const unwrapped = unwrapCommand(command);
   const tool = basename(unwrapped?.name.value ?? null);
-  const syntax = tool ? own(SYNTAX, tool) : undefined;
+  const syntax = tool ? SYNTAX[tool] : undefined;
   if (!unwrapped || !tool || !syntax) return [];
   const { flags, values, positionals } = parseOptions(command.args, unwrapped.firstArg, syntax);
   const out: AccountWord[] = [];

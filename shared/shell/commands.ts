@@ -2,7 +2,7 @@
 // package-manager subcommands, with each tool's options that take a value.
 import { memoByObject } from '../memo';
 import type { ShellCommand, ShellWord } from './parser';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper';
 
@@ -29,7 +29,7 @@ export interface PackageManagerCall {
   firstArg: number;
 }
 
-const TOOLS: Record<string, PackageManager> = {
+const TOOLS: Record<string, PackageManager> = lookupTable({
   'apt-get': 'apt',
   apt: 'apt',
   aptitude: 'apt',
@@ -39,7 +39,7 @@ const TOOLS: Record<string, PackageManager> = {
   microdnf: 'dnf',
   tdnf: 'dnf',
   zypper: 'zypper',
-};
+});
 
 // Options whose value is the next word (the `--opt=value` form needs no listing).
 const VALUE_OPTIONS: Record<PackageManager, ReadonlySet<string>> = {
@@ -143,7 +143,7 @@ const packageManagerCallOnce = memoByObject((command: ShellCommand): PackageMana
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   const tool = basename(unwrapped.name.value)!;
-  const manager = own(TOOLS, tool);
+  const manager = TOOLS[tool];
   if (!manager) return null;
   const valueOptions = VALUE_OPTIONS[manager];
   const options: ShellWord[] = [];

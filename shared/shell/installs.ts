@@ -12,7 +12,7 @@ import type { Range } from '../types';
 import { memoByObject } from '../memo';
 import { basename, cutLastLineFrom, packageManagerCall, unwrapCommand, type PackageManagerCall } from './commands';
 import { parseShell, type ShellCommand, type ShellScript, type ShellWord } from './parser';
-import { own } from '../own';
+import { lookupTable } from '../lookupTable';
 
 export type Ecosystem = 'apt' | 'apk' | 'pip' | 'npm' | 'gem' | 'go' | 'rpm';
 
@@ -303,7 +303,7 @@ function pipInstall(command: ShellCommand, name: ShellWord, firstArg: number, to
 // npm, yarn, pnpm, bun
 
 const NPM_INSTALL = new Set(['install', 'i', 'add', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall']);
-const NPM_VALUES: Record<string, ReadonlySet<string>> = {
+const NPM_VALUES: Record<string, ReadonlySet<string>> = lookupTable({
   npm: new Set([
     '--prefix', '-C', '--registry', '--cache', '--userconfig', '--globalconfig', '--loglevel', '--omit', '--include',
     '--tag', '-w', '--workspace', '--install-strategy', '--before', '--location', '--fetch-retries', '--fetch-timeout',
@@ -313,7 +313,7 @@ const NPM_VALUES: Record<string, ReadonlySet<string>> = {
   yarn: new Set(['--cwd', '--registry', '--cache-folder', '--modules-folder', '--mutex', '--network-timeout', '--network-concurrency', '--global-folder', '--prefix', '--link-folder', '--use-yarnrc']),
   pnpm: new Set(['-C', '--dir', '--filter', '-F', '--store-dir', '--registry', '--virtual-store-dir', '--reporter', '--loglevel', '--config-dir', '--global-dir', '--modules-dir']),
   bun: new Set(['--cwd', '--registry', '--cache-dir', '--backend', '--config', '-c', '--cafile', '--network-concurrency', '--filter']),
-};
+});
 
 const SEMVER = /^=?v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
@@ -340,7 +340,7 @@ function npmSpec(word: ShellWord, value: string): PackageSpec | null {
 }
 
 function npmInstall(command: ShellCommand, firstArg: number, tool: string): InstallCall | null {
-  const values = own(NPM_VALUES, tool);
+  const values = NPM_VALUES[tool];
   if (!values) return null;
   const args = command.args;
   // options before the subcommand (`yarn --cwd x add`, `npm -g install`), and `yarn global add`
