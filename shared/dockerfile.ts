@@ -16,7 +16,7 @@ import {
 import { Parser as AstParser } from 'dockerfile-ast/lib/parser';
 import { linearPropertyValues } from './propertyValue';
 import { linearHeredocNames } from './heredocName';
-import { LineIndex } from './textDocument';
+import { LineIndex, shiftLines } from './textDocument';
 import { RecentlyUsed } from './recentlyUsed';
 import { clearSegmentCache } from './stageScope';
 import { parseShell, type ShellCommand, type ShellScript } from './shell/parser';
@@ -659,11 +659,7 @@ function tokensAcrossModels(line: AstLine, original: (this: unknown) => Argument
 
 /** A copy of the argument `delta` lines further down. */
 function shiftArgument(a: Argument, delta: number): Argument {
-  const r = a.getRange();
-  return new Argument(a.getValue(), {
-    start: { line: r.start.line + delta, character: r.start.character },
-    end: { line: r.end.line + delta, character: r.end.character },
-  });
+  return new Argument(a.getValue(), shiftLines(a.getRange(), delta));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileModel, Stage } from './dockerfile';
 import { RecentlyUsed } from './recentlyUsed';
 import type { Report } from './rule';
+import { shiftLines } from './textDocument';
 import type { LintOptions, Range, TextEdit } from './types';
 
 export interface Segment {
@@ -37,8 +38,8 @@ const KEY_CHARS_OVER_TEXT = 1_000_000;
 
 /**
  * The lines before the first FROM (when any), then each stage; null for a file of one stage, or when their keys
- * would be too long (KEY_CHARS_OVER_TEXT). A stage's parents are found by the names of the stages before it (and the global
- * ARGs in its FROM): the parents' texts in the key stand for those names.
+ * would be too long (KEY_CHARS_OVER_TEXT). A stage's parents are found by the names of the stages before it
+ * (and the global ARGs in its FROM): the parents' texts in the key stand for those names.
  */
 export function segmentsOf(model: DockerfileModel, options: LintOptions): Segment[] | null {
   const { stages, index } = model;
@@ -47,7 +48,7 @@ export function segmentsOf(model: DockerfileModel, options: LintOptions): Segmen
   if (stages.length < 2) return null;
   const lastLine = index.lineCount - 1;
   const starts = stages.map((s) => s.from.getRange().start.line);
-  const firstStageLine = starts.length ? starts[0] : lastLine + 1;
+  const firstStageLine = starts[0];
   const textOf = (from: number, to: number): string => model.text.slice(index.lineStarts[from],
     to + 1 < index.lineCount ? index.lineStarts[to + 1] : model.text.length);
   const common = `${optionsKey(options)}\u0000${model.index.eol}${model.escapeChar}\u0000${firstStageLine > 0 ? textOf(0, firstStageLine - 1) : ''}\u0000`;
@@ -143,18 +144,11 @@ function inside(range: Range, segment: Segment): boolean {
 }
 
 function moved(report: Report, delta: number): Report {
-  const range = movedRange(report.range, delta);
+  const range = shiftLines(report.range, delta);
   if (!report.fixes) return { ...report, range };
   return {
     ...report,
     range,
-    fixes: report.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e): TextEdit => ({ ...e, range: movedRange(e.range, delta) })) })),
-  };
-}
-
-function movedRange(range: Range, delta: number): Range {
-  return {
-    start: { line: range.start.line + delta, character: range.start.character },
-    end: { line: range.end.line + delta, character: range.end.character },
+    fixes: report.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e): TextEdit => ({ ...e, range: shiftLines(e.range, delta) })) })),
   };
 }

@@ -105,6 +105,14 @@ export function minimalEdit(before: string, after: string): TextEdit | null {
   };
 }
 
+/** The same range `delta` lines further down (columns unchanged). */
+export function shiftLines(range: Range, delta: number): Range {
+  return {
+    start: { line: range.start.line + delta, character: range.start.character },
+    end: { line: range.end.line + delta, character: range.end.character },
+  };
+}
+
 export function rangesOverlap(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) < 0 && comparePositions(b.start, a.end) < 0;
 }

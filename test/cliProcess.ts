@@ -7,10 +7,10 @@ import { ROOT } from './helpers';
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 /**
- * Node flags for the CLI processes. Node 20's V8 compiles tree-sitter-bash's WASM with its optimising tier
- * when a RUN is first parsed, about 0.6 s of CPU in every process; its baseline tier alone gives the same
- * results (V8's tiers are semantically identical) and makes a one-file run about 6 times cheaper. Left out
- * if this Node does not know the flag.
+ * Node flags for the CLI processes. The CLI keeps tree-sitter-bash's grammar on V8's baseline WASM compiler
+ * and lets the runtime's hot functions tier up (server/loadEngine.ts): ~70 ms of compiler CPU that the short
+ * CLI processes of the tests do not need (V8's tiers give the same results). Left out if this Node does not
+ * know the flag.
  */
 export const NODE_FLAGS = spawnSync(process.execPath, ['--liftoff-only', '-e', '']).status === 0 ? ['--liftoff-only'] : [];
 
