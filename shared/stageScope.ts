@@ -104,16 +104,30 @@ export function segmentCheckCount(): number {
 }
 
 /**
- * The reports of a stage-scoped rule over the whole file: kept ones where the segment's key is known, else
- * from `check` on the segment's view. Null when a report fell outside its segment (the rule then runs on the
- * whole model): such a report could not be moved with the segment.
+ * Above this share of the segments missing from the cache, a rule runs once on the whole model and its reports
+ * are split by segment and kept: a view per stage repeats the rule's per-model setup for each stage, which makes
+ * a cold lint of a file of many stages slower than one whole-file run. Below it (a keystroke misses one stage),
+ * only the missing stages run, each through its view. Tests set it to 1 to run every missing stage on its own.
+ */
+export const wholeFileRun = { missingShare: 0.25 };
+
+/**
+ * The reports of a stage-scoped rule over the whole file: kept ones where the segment's key is known, the
+ * others from `check` on each missing segment's view, or from `check` on the whole model when many miss
+ * (wholeFileRun). Null when a report fell outside its segment (the rule then runs on the whole model): such a
+ * report could not be moved with the segment.
  */
 export function stageScopedReports(model: DockerfileModel, ruleId: string, context: string, segments: readonly Segment[],
   check: (view: DockerfileModel) => Report[]): Report[] | null {
+  let missing = 0;
+  for (const segment of segments) {
+    if (segment.kept === undefined) segment.kept = segmentCache.get(segment.key) ?? null;
+    if (segment.kept?.get(ruleId)?.context !== context) missing++;
+  }
+  if (missing > wholeFileRun.missingShare * segments.length) return wholeFileReports(model, ruleId, context, segments, check);
   const out: Report[] = [];
   const fresh: Array<{ segment: Segment; reports: Report[] }> = [];
   for (const segment of segments) {
-    if (segment.kept === undefined) segment.kept = segmentCache.get(segment.key) ?? null;
     const kept = segment.kept?.get(ruleId);
     if (kept && kept.context === context) {
       const delta = segment.startLine - kept.startLine;
@@ -123,19 +137,54 @@ export function stageScopedReports(model: DockerfileModel, ruleId: string, conte
     segmentChecks++;
     segment.view ??= model.viewOf(segment.stages, segment.instructions);
     const reports = check(segment.view);
-    if (!reports.every((r) => inside(r.range, segment) && (r.fixes ?? []).every((f) => f.edits.every((e) => inside(e.range, segment))))) return null;
+    if (!reports.every((r) => insideWithFixes(r, segment))) return null;
     fresh.push({ segment, reports });
     out.push(...reports);
   }
-  for (const { segment, reports } of fresh) {
-    if (!segment.kept) {
-      segment.kept = new Map();
-      segmentCache.set(segment.key, segment.kept, segment.key.length);
-    }
-    segment.kept.set(ruleId, { context, startLine: segment.startLine, reports });
-  }
+  for (const { segment, reports } of fresh) keep(segment, ruleId, context, reports);
   return out;
 }
+
+/**
+ * The rule run once on the whole model; its reports are kept per segment (by the line each starts on) unless
+ * one falls outside its segment, when nothing is kept and the next lint runs the whole model again.
+ */
+function wholeFileReports(model: DockerfileModel, ruleId: string, context: string, segments: readonly Segment[],
+  check: (view: DockerfileModel) => Report[]): Report[] {
+  const reports = check(model);
+  const bySegment: Report[][] = segments.map(() => []);
+  for (const report of reports) {
+    const i = segmentAt(segments, report.range.start.line);
+    if (i < 0 || !insideWithFixes(report, segments[i])) return reports;
+    bySegment[i].push(report);
+  }
+  segments.forEach((segment, i) => keep(segment, ruleId, context, bySegment[i]));
+  return reports;
+}
+
+/** Index of the segment holding `line` (segments are contiguous and in order), or -1. */
+function segmentAt(segments: readonly Segment[], line: number): number {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (line < segments[middle].startLine) high = middle - 1;
+    else if (line > segments[middle].endLine) low = middle + 1;
+    else return middle;
+  }
+  return -1;
+}
+
+function keep(segment: Segment, ruleId: string, context: string, reports: Report[]): void {
+  if (!segment.kept) {
+    segment.kept = new Map();
+    segmentCache.set(segment.key, segment.kept, segment.key.length);
+  }
+  segment.kept.set(ruleId, { context, startLine: segment.startLine, reports });
+}
+
+const insideWithFixes = (report: Report, segment: Segment): boolean => inside(report.range, segment)
+  && (report.fixes ?? []).every((f) => f.edits.every((e) => inside(e.range, segment)));
 
 // (a range may end at the start of the line after the segment: that point moves with it)
 function inside(range: Range, segment: Segment): boolean {

@@ -11,7 +11,7 @@ import { clearRunShellCache, DockerfileModel } from '../shared/dockerfile';
 import { lint } from '../shared/engine';
 import { RULES } from '../shared/rules';
 import { clearParseCache } from '../shared/shell/parser';
-import { segmentCheckCount } from '../shared/stageScope';
+import { segmentCheckCount, wholeFileRun } from '../shared/stageScope';
 import type { Finding, LintOptions } from '../shared/types';
 import { stacked, type Doc } from '../bench/documents';
 import { CORPUS, loadEngine } from './helpers';
@@ -71,6 +71,22 @@ const files = fc.tuple(fc.array(fc.constantFrom(...PRELUDE), { maxLength: 2 }), 
 const textOf = ([prelude, stages]: [string[], string[][]]) => [...prelude, ...stages.flat()].join('\n') + '\n';
 const documents = files.map(textOf);
 
+/**
+ * Runs `body` once as lints run (a rule with many stages missing from the cache runs on the whole file and its
+ * reports are split by stage) and once with every missing stage run on its own through its view.
+ */
+function inBothModes(body: () => void): void {
+  body();
+  const share = wholeFileRun.missingShare;
+  wholeFileRun.missingShare = 1;
+  try {
+    clearCaches();
+    body();
+  } finally {
+    wholeFileRun.missingShare = share;
+  }
+}
+
 describe('stage-scoped rules', () => {
   it('are most rules, and run on each stage once until its text changes', () => {
     assert.ok(scopedRules.length >= 20, `${scopedRules.length} stage-scoped rules`);
@@ -83,38 +99,53 @@ describe('stage-scoped rules', () => {
     assert.equal(segmentCheckCount() - before, scopedRules.length, 'only the edited stage, once per stage-scoped rule');
   });
 
+  it('run on the whole file once when most stages are new, and keep its reports stage by stage', () => {
+    clearCaches();
+    const stages = Array.from({ length: 8 }, (_, i) => `FROM debian:12 AS s${i}\nRUN curl -k https://example.com/${i} | sh\n`);
+    const before = segmentCheckCount();
+    const cold = summary(lint(stages.join(''), OPTIONS));
+    assert.equal(segmentCheckCount(), before, 'no stage was checked on its own');
+    assert.equal(cold, wholeFileLint(stages.join('')));
+    stages[3] = stages[3].replace('/3', '/three');
+    const edited = summary(lint(stages.join(''), OPTIONS));
+    assert.equal(segmentCheckCount() - before, scopedRules.length, 'the edited stage, the others kept from the whole-file run');
+    assert.equal(edited, wholeFileLint(stages.join('')));
+  });
+
   it('report on each stage what they report on the whole file (generated files)', () => {
-    fc.assert(fc.property(documents, (text) => {
+    inBothModes(() => fc.assert(fc.property(documents, (text) => {
       clearCaches();
       assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
-    }), { numRuns: 300 });
+    }), { numRuns: 300 }));
   });
 
   it('give what a cold whole-file lint gives with reports kept from other documents and versions', () => {
-    fc.assert(fc.property(fc.array(documents, { minLength: 2, maxLength: 6 }), (versions) => {
+    inBothModes(() => fc.assert(fc.property(fc.array(documents, { minLength: 2, maxLength: 6 }), (versions) => {
       const warm = versions.map((text) => summary(lint(text, OPTIONS)));
       versions.forEach((text, i) => assert.equal(warm[i], wholeFileLint(text), `version ${i}`));
-    }), { numRuns: 150 });
+    }), { numRuns: 150 }));
   });
 
   // Versions that keep most stages as they are and change what is around them (stages dropped, added,
   // duplicated, swapped), so that kept reports are found for unchanged stages among changed neighbours.
   it('give what a cold whole-file lint gives when the stages around an unchanged one change', () => {
-    const edit = fc.tuple(fc.nat(), fc.constantFrom('drop', 'duplicate', 'replace', 'swap'), stage);
-    fc.assert(fc.property(files, fc.array(edit, { minLength: 1, maxLength: 4 }), ([prelude, stages], edits) => {
-      let current = stages.slice();
-      assert.equal(summary(lint(textOf([prelude, current]), OPTIONS)), wholeFileLint(textOf([prelude, current])));
-      for (const [at, kind, other] of edits) {
-        const i = at % current.length;
-        current = current.slice();
-        if (kind === 'drop' && current.length > 1) current.splice(i, 1);
-        else if (kind === 'duplicate') current.splice(i, 0, current[i]);
-        else if (kind === 'replace') current[i] = other;
-        else [current[i], current[0]] = [current[0], current[i]];
-        const text = textOf([prelude, current]);
-        assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
-      }
-    }), { numRuns: 200 });
+    inBothModes(() => {
+      const edit = fc.tuple(fc.nat(), fc.constantFrom('drop', 'duplicate', 'replace', 'swap'), stage);
+      fc.assert(fc.property(files, fc.array(edit, { minLength: 1, maxLength: 4 }), ([prelude, stages], edits) => {
+        let current = stages.slice();
+        assert.equal(summary(lint(textOf([prelude, current]), OPTIONS)), wholeFileLint(textOf([prelude, current])));
+        for (const [at, kind, other] of edits) {
+          const i = at % current.length;
+          current = current.slice();
+          if (kind === 'drop' && current.length > 1) current.splice(i, 1);
+          else if (kind === 'duplicate') current.splice(i, 0, current[i]);
+          else if (kind === 'replace') current[i] = other;
+          else [current[i], current[0]] = [current[0], current[i]];
+          const text = textOf([prelude, current]);
+          assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
+        }
+      }), { numRuns: 200 });
+    });
   });
 
   it('see a parent stage, a global ARG and a stage name change although their own text did not', () => {
@@ -126,9 +157,11 @@ describe('stage-scoped rules', () => {
       `ARG URL=http://example.com/a.tgz\nFROM debian:12 AS other\nUSER app\n${child}`,
       `ARG URL=http://example.com/a.tgz\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS base\n${child}`,
     ];
-    const findings = versions.map((text) => summary(lint(text, OPTIONS)));
-    versions.forEach((text, i) => assert.equal(findings[i], wholeFileLint(text), `version ${i}`));
-    assert.equal(new Set(findings).size, versions.length, 'each change of context changed the findings');
+    inBothModes(() => {
+      const findings = versions.map((text) => summary(lint(text, OPTIONS)));
+      versions.forEach((text, i) => assert.equal(findings[i], wholeFileLint(text), `version ${i}`));
+      assert.equal(new Set(findings).size, versions.length, 'each change of context changed the findings');
+    });
   });
 
   // What rules read of later and unrelated stages (kept file-scoped for it): a package index a child stage uses,
@@ -138,11 +171,13 @@ describe('stage-scoped rules', () => {
       ['FROM debian:12 AS base\nRUN apt-get update && apt-get upgrade -y\n', 'FROM base\nRUN apt-get install -y curl\n', 'FROM base\nRUN echo done\n'],
       ['FROM node:20 AS base\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n', 'FROM debian:12\nRUN echo $NODE_TLS_REJECT_UNAUTHORIZED\n', 'FROM debian:12\nRUN echo none\n'],
     ];
-    for (const [kept, user, other] of families) {
-      for (const text of [kept + user + other, kept + other + other, kept + user + other, kept + other + user]) {
-        assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
+    inBothModes(() => {
+      for (const [kept, user, other] of families) {
+        for (const text of [kept + user + other, kept + other + other, kept + user + other, kept + other + user]) {
+          assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text));
+        }
       }
-    }
+    });
   });
 
   it('run on the whole file when each stage builds on the previous one and the keys would grow with the square of its size', () => {
@@ -154,8 +189,10 @@ describe('stage-scoped rules', () => {
   });
 
   it('report what they report on the whole file, on the corpus linted in a row (reports kept across files)', { skip: noCorpus }, () => {
-    clearCaches();
-    for (const { name, text } of corpus) assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text), name);
+    inBothModes(() => {
+      clearCaches();
+      for (const { name, text } of corpus) assert.equal(summary(lint(text, OPTIONS)), wholeFileLint(text), name);
+    });
   });
 
   it('give what a cold lint gives after edits of a file of many stages (lines typed, duplicated, deleted)', { skip: noCorpus }, () => {
