@@ -24,16 +24,14 @@ describe('RecentlyUsed', () => {
     assert.equal(cache.get('c'), undefined);
   });
 
-  it('never drops what a true LRU of half its size would keep', () => {
-    // Hits move an entry only from the older half, so the order is approximate: whatever was used among the last
-    // bound / 2 - 1 distinct keys must still be there, after any sequence of reads and writes.
+  it('keeps the last `bound` distinct keys used, after any sequence of reads and writes', () => {
     for (const bound of [4, 8, 9, 50]) {
       const cache = new RecentlyUsed<number>(bound, Infinity);
       const recent: string[] = []; // most recently used last
       const use = (key: string) => {
         if (recent.includes(key)) recent.splice(recent.indexOf(key), 1);
         recent.push(key);
-        if (recent.length > Math.floor(bound / 2) - 1) recent.shift();
+        if (recent.length > bound) recent.shift();
       };
       let seed = bound;
       const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -47,6 +45,7 @@ describe('RecentlyUsed', () => {
         }
         assert.ok(cache.size <= bound);
         for (const k of recent) assert.ok(cache.has(k), `bound ${bound}, step ${step}: ${k} was dropped`);
+        assert.equal(cache.size, recent.length, `bound ${bound}, step ${step}: only what was used lately is kept`);
       }
     }
   });
