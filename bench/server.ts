@@ -31,7 +31,7 @@ export class Session {
   /** `launchEnvironment`: started as the VS Code client starts it (SERVER_ENVIRONMENT), or with this process's environment. */
   constructor(root: string, launchEnvironment = true) {
     const env = launchEnvironment ? { ...process.env, ...SERVER_ENVIRONMENT } : process.env;
-    this.child = spawn(process.execPath, [...(process.env.SERVER_PROF ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), path.join(root, 'dist', 'server.js'), '--stdio'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...(process.env.SERVER_ARGS ? process.env.SERVER_ARGS.split(' ') : []), ...(process.env.SERVER_PROF ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), path.join(root, 'dist', 'server.js'), '--stdio'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (c: Buffer) => { this.stderr = (this.stderr + c.toString()).slice(-4000); });
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: Published) => {
