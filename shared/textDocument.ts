@@ -34,6 +34,9 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     offset = Math.max(0, Math.min(offset, this.text.length));
+    // Between the CR and the LF of a CRLF is no position of the editor's: the end of that line. (A shell word
+    // can end there: tree-sitter-bash reads a CR as an ordinary character, fuzz seed 1128027 case 6702.)
+    if (offset > 0 && this.text.charCodeAt(offset) === 10 && this.text.charCodeAt(offset - 1) === 13) offset--;
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {

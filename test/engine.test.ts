@@ -127,6 +127,15 @@ describe('text edits', () => {
     }
   });
 
+  it('LineIndex places an offset between the CR and the LF of a line break at the end of that line', () => {
+    const index = new LineIndex('ab\r\ncd\r\r\n');
+    assert.deepEqual(index.positionAt(3), { line: 0, character: 2 });
+    assert.deepEqual(index.positionAt(4), { line: 1, character: 0 });
+    assert.deepEqual(index.positionAt(7), { line: 2, character: 0 }, 'the CR of a CRLF after a lone CR');
+    assert.deepEqual(index.positionAt(8), { line: 2, character: 0 }, 'between that CR and its LF');
+    assert.deepEqual(index.positionAt(9), { line: 3, character: 0 });
+  });
+
   it('applyEdits rejects overlapping edits instead of corrupting text', () => {
     const r = (a: number, b: number) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
     assert.equal(applyEdits('abcdef', [{ range: r(4, 5), newText: 'E' }, { range: r(0, 1), newText: 'A' }]), 'AbcdEf');
