@@ -57,21 +57,30 @@ const ENV_VARS: Record<string, EnvRule> = lookupTable({
   CONDA_SSL_VERIFY: { disables: (v) => FALSE.test(v), removable: true },
 });
 
+// (A Map: every ENV, ARG and assignment name of the file is looked up, and a lookup in an object first interns
+// the name.)
+const ENV_RULES = new Map(Object.entries(ENV_VARS));
+const NPM_STRICT_SSL = 'npm_config_strict_ssl';
+
 function envRule(name: string): EnvRule | null {
-  // npm reads its npm_config_* variables in any case.
-  return ENV_VARS[name] ?? (/^npm_config_strict_ssl$/i.test(name) ? ENV_VARS.NPM_CONFIG_STRICT_SSL : null);
+  // npm reads its npm_config_* variables in any case. (The length rules out most names without the regex.)
+  return ENV_RULES.get(name) ?? (name.length === NPM_STRICT_SSL.length && /^npm_config_strict_ssl$/i.test(name) ? ENV_VARS.NPM_CONFIG_STRICT_SSL : null);
 }
 
 // Settings written into configuration files, with the file they must go to when the text alone is ambiguous.
-const WRITTEN: Array<{ pattern: RegExp; target?: RegExp }> = [
-  { pattern: /(?<![\w-])sslverify[ \t]{0,8}=[ \t]{0,8}(0|false|no|off)\b/i },
-  { pattern: /Verify-(Peer|Host)[ \t]{0,8}"?[ \t]{0,8}(false|0|no|off)\b"?/i },
-  { pattern: /(?<![\w-])strict-ssl[ \t]{0,8}=[ \t]{0,8}false\b/i },
-  { pattern: /(?<![\w-])check_certificate[ \t]{0,8}=[ \t]{0,8}off\b/i },
-  { pattern: /(?<![\w-])trusted-host[ \t]{0,8}=[ \t]{0,8}\S+/i },
-  { pattern: /(?<![\w-])ssl_verify[ \t]{0,8}:[ \t]{0,8}(false|no)\b/i },
-  { pattern: /\b(NODE_TLS_REJECT_UNAUTHORIZED=["']?0\b|PYTHONHTTPSVERIFY=["']?0\b|GIT_SSL_NO_VERIFY=["']?[^\s"']+)/ },
-  { pattern: /(^|\n)[ \t]{0,8}(insecure|-k|--insecure)[ \t]{0,8}($|\n)/, target: /(^|\/)\.curlrc$/ },
+// Every match of a pattern holds one of its needles (in lower case): a word without them is not searched.
+const WRITTEN: Array<{ pattern: RegExp; needles: string[]; target?: RegExp }> = [
+  { pattern: /(?<![\w-])sslverify[ \t]{0,8}=[ \t]{0,8}(0|false|no|off)\b/i, needles: ['sslverify'] },
+  { pattern: /Verify-(Peer|Host)[ \t]{0,8}"?[ \t]{0,8}(false|0|no|off)\b"?/i, needles: ['verify-'] },
+  { pattern: /(?<![\w-])strict-ssl[ \t]{0,8}=[ \t]{0,8}false\b/i, needles: ['strict-ssl'] },
+  { pattern: /(?<![\w-])check_certificate[ \t]{0,8}=[ \t]{0,8}off\b/i, needles: ['check_certificate'] },
+  { pattern: /(?<![\w-])trusted-host[ \t]{0,8}=[ \t]{0,8}\S+/i, needles: ['trusted-host'] },
+  { pattern: /(?<![\w-])ssl_verify[ \t]{0,8}:[ \t]{0,8}(false|no)\b/i, needles: ['ssl_verify'] },
+  {
+    pattern: /\b(NODE_TLS_REJECT_UNAUTHORIZED=["']?0\b|PYTHONHTTPSVERIFY=["']?0\b|GIT_SSL_NO_VERIFY=["']?[^\s"']+)/,
+    needles: ['node_tls_reject_unauthorized=', 'pythonhttpsverify=', 'git_ssl_no_verify='],
+  },
+  { pattern: /(^|\n)[ \t]{0,8}(insecure|-k|--insecure)[ \t]{0,8}($|\n)/, needles: ['insecure', '-k'], target: /(^|\/)\.curlrc$/ },
 ];
 
 const REMOVE_FLAG = { en: 'Remove the flag that disables certificate checks', es: 'Quitar la opción que desactiva la comprobación de certificados' };
@@ -112,13 +121,22 @@ const writtenHits = memoByScript((shell: RunShell): Array<{ start: number; end: 
   const found: Array<{ start: number; end: number; text: string }> = [];
   for (const written of writtenTexts(shell)) {
     if (!written.targets.length) continue;
-    for (const { pattern, target } of WRITTEN) {
+    // (matchesInWord finds nothing in a word without a value)
+    const lowered = written.words.map((word) => word.value?.toLowerCase() ?? null);
+    for (const { pattern, needles, target } of WRITTEN) {
       if (target && !written.targets.some((t) => t !== null && target.test(t))) continue;
-      for (const word of written.words) found.push(...matchesInWord(word, pattern, written.parts.get(word)));
+      written.words.forEach((word, k) => {
+        const value = lowered[k];
+        if (value === null || !needles.some((needle) => value.includes(needle))) return;
+        found.push(...matchesInWord(word, pattern, written.parts.get(word)));
+      });
     }
   }
   return found;
 });
+
+const CURL_INSECURE = new Set(['-k', '--insecure', '--proxy-insecure', '--doh-insecure']);
+const YUM_FAMILY = new Set(['yum', 'dnf', 'microdnf', 'tdnf', 'yum-config-manager', 'dnf-3', 'dnf5']);
 
 /**
  * A command's hits, with words instead of document ranges: they depend on the command alone, so they are read
@@ -129,7 +147,7 @@ const commandHits = memoByObject((command: ShellCommand): CommandHit[] => {
   const transfer = transferOf(command);
   if (transfer) {
     for (const o of transfer.options) {
-      const curlFlag = transfer.tool === 'curl' && ['-k', '--insecure', '--proxy-insecure', '--doh-insecure'].includes(o.name);
+      const curlFlag = transfer.tool === 'curl' && CURL_INSECURE.has(o.name);
       const wgetFlag = transfer.tool === 'wget' && (o.name === '--no-check-certificate'
         || (o.name === '--check-certificate' && o.valueWord === null && FALSE.test(o.value ?? '')));
       if (!curlFlag && !wgetFlag) continue;
@@ -140,7 +158,6 @@ const commandHits = memoByObject((command: ShellCommand): CommandHit[] => {
   const call = programCall(command);
   if (!call) return hits;
   const { program, args } = call;
-  const values = args.map((a) => a.value);
   const pairAfter = (key: ShellWord, list: ShellWord[], test: (k: string, v: string) => boolean) => {
     const k = key.value ?? '';
     const eq = k.indexOf('=');
@@ -149,7 +166,7 @@ const commandHits = memoByObject((command: ShellCommand): CommandHit[] => {
     return next && next.value !== null && test(k, next.value) ? next : null;
   };
 
-  if (/^pip(\d+(\.\d+)*)?$/.test(program)) {
+  if (program.startsWith('pip') && /^pip(\d+(\.\d+)*)?$/.test(program)) {
     args.forEach((a, i) => {
       if (a.value === '--trusted-host' || a.value?.startsWith('--trusted-host=')) {
         const end = a.value === '--trusted-host' && args[i + 1] ? args[i + 1] : a;
@@ -180,6 +197,7 @@ const commandHits = memoByObject((command: ShellCommand): CommandHit[] => {
     return hits;
   }
   if (program === 'git') {
+    const values = args.map((a) => a.value);
     let i = 0;
     for (; i < args.length; i++) {
       const v = values[i];
@@ -218,7 +236,7 @@ const commandHits = memoByObject((command: ShellCommand): CommandHit[] => {
     }
     return hits;
   }
-  if (/^(yum|dnf|microdnf|tdnf|yum-config-manager|dnf-3|dnf5)$/.test(program)) {
+  if (YUM_FAMILY.has(program)) {
     args.forEach((a, i) => {
       const v = a.value ?? '';
       const attached = wholeLine(/^--setopt=(.+\.)?sslverify=(.*)$/i, v);

@@ -49,6 +49,7 @@ export interface Token {
 }
 
 const OPERATORS = ['&&', '||', '|&', ';;', '|', '&', ';', '(', ')'];
+const OPERATOR_STARTS = '&|;()';
 const REDIRECT_OPS = ['<<<', '<<-', '&>>', '>>', '>|', '>&', '<&', '<>', '&>', '<<', '>', '<'];
 
 /** Splits shell text into words, control operators and redirections (with their target word). */
@@ -143,9 +144,14 @@ function lexInto(text: string, base: number, visit: (token: Token) => boolean): 
       continue;
     }
     // A redirection: optional descriptor digits (or `&`) glued to the operator.
-    const fdMatch = /^(\d*)/.exec(text.slice(i))![1];
-    const afterFd = i + fdMatch.length;
-    const redirect = REDIRECT_OPS.find((op) => text.startsWith(op, afterFd) && !(op === '&>' && fdMatch) && !(op === '&>>' && fdMatch));
+    let afterFd = i;
+    while (afterFd < n && text.charCodeAt(afterFd) >= 48 && text.charCodeAt(afterFd) <= 57) afterFd++;
+    const fdMatch = text.slice(i, afterFd);
+    // (every operator starts with `<`, `>` or `&`: other characters need no search)
+    const opStart = text[afterFd];
+    const redirect = opStart === '<' || opStart === '>' || opStart === '&'
+      ? REDIRECT_OPS.find((op) => text.startsWith(op, afterFd) && !(op === '&>' && fdMatch) && !(op === '&>>' && fdMatch))
+      : undefined;
     if (redirect && (fdMatch || /[<>&]/.test(c))) {
       if (!(redirect === '<' && text[afterFd + 1] === '(') && !(redirect === '>' && text[afterFd + 1] === '(')) {
         const start = i;
@@ -157,7 +163,7 @@ function lexInto(text: string, base: number, visit: (token: Token) => boolean): 
         continue;
       }
     }
-    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    const op = OPERATOR_STARTS.includes(c) ? OPERATORS.find((o) => text.startsWith(o, i)) : undefined;
     if (op && !(op === '(' && i > 0 && text[i - 1] === '$')) {
       if (!visit({ type: 'op', text: op, start: base + i, end: base + i + op.length })) return;
       i += op.length;
