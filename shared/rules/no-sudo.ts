@@ -18,7 +18,7 @@ import type { Rule } from '../rule';
 import { basename } from '../shell/commands';
 import type { ShellCommand } from '../shell/parser';
 import type { Localized, LocalizedFix } from '../types';
-import { baseImageOf, classifyUser, familyOf, type UserKind } from './user-root';
+import { baseImageOf, classifyUser, familyOf, usersOf, type UserKind } from './user-root';
 import { lookupTable } from '../lookupTable';
 
 /** Who runs a RUN: its kind, the USER value that decides (null when the base image does). */
@@ -40,15 +40,6 @@ function userValue(model: DockerfileModel, user: Instruction): string | null {
   if (!raw) return null;
   if (raw.startsWith("'") && raw.endsWith("'")) return unquote(raw);
   return model.expand(unquote(raw), user.getRange().start.line);
-}
-
-const USERS = new WeakMap<Stage, Instruction[]>();
-
-/** The USER instructions of a stage (cached: files with thousands of RUNs ask for every sudo). */
-function usersOf(stage: Stage): Instruction[] {
-  let users = USERS.get(stage);
-  if (!users) USERS.set(stage, users = stage.instructions.filter((i) => i.getKeyword() === 'USER'));
-  return users;
 }
 
 /** The last of `users` (in document order) that starts before `line`, by binary search. */

@@ -7,7 +7,6 @@ import type { Rule } from '../rule';
 import { basename, cutLastLineFrom, unwrapCommand } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { Localized, Position, Range, TextEdit } from '../types';
-import { lookupTable } from '../lookupTable';
 import { memoByObject } from '../memo';
 
 // ---------------------------------------------------------------------------------------------------
@@ -63,6 +62,19 @@ function chainOf(stage: Stage): Stage[] {
  * remaining variables are dropped.
  */
 export function baseImageOf(model: DockerfileModel, stage: Stage): ImageRef | null {
+  const known = baseImages(model);
+  if (known.has(stage)) return known.get(stage)!;
+  const image = computeBaseImage(model, stage);
+  known.set(stage, image);
+  return image;
+}
+
+// Per model and stage: this rule, no-sudo (for each RUN with sudo) and healthcheck ask for the same stages
+// again and again. (Callers only read the reference.)
+const baseImages = memoByObject((_model: DockerfileModel) => new Map<Stage, ImageRef | null>());
+const families = memoByObject((_model: DockerfileModel) => new Map<Stage, ImageFamily>());
+
+function computeBaseImage(model: DockerfileModel, stage: Stage): ImageRef | null {
   const chain = chainOf(stage);
   let text = model.rootImage(stage) ?? chain[chain.length - 1].from.getImage();
   if (!text) return null;
@@ -86,12 +98,28 @@ export function baseImageOf(model: DockerfileModel, stage: Stage): ImageRef | nu
  * PowerShell/cmd SHELL in the stages marks a Windows build.
  */
 export function familyOf(model: DockerfileModel, stage: Stage): ImageFamily {
+  const known = families(model);
+  let family = known.get(stage);
+  if (family === undefined) known.set(stage, (family = computeFamily(model, stage)));
+  return family;
+}
+
+function computeFamily(model: DockerfileModel, stage: Stage): ImageFamily {
   const family = imageFamily(baseImageOf(model, stage));
   if (family !== 'unknown') return family;
   if (model.escapeChar === '`') return 'windows';
   const windowsShell = chainOf(stage).some((s) => s.instructions.some((i) => i.getKeyword() === 'SHELL'
     && /\b(powershell|pwsh|cmd)(\.exe)?\b/i.test(i.getArgumentsContent() ?? '')));
   return windowsShell ? 'windows' : 'unknown';
+}
+
+const USERS = new WeakMap<Stage, Instruction[]>();
+
+/** The USER instructions of a stage (cached: files with thousands of RUNs ask for every sudo). */
+export function usersOf(stage: Stage): Instruction[] {
+  let users = USERS.get(stage);
+  if (!users) USERS.set(stage, users = stage.instructions.filter((i) => i.getKeyword() === 'USER'));
+  return users;
 }
 
 export interface EffectiveUser {
@@ -107,7 +135,7 @@ export function effectiveUser(model: DockerfileModel, stage: Stage): EffectiveUs
   const image = baseImageOf(model, stage);
   const windows = familyOf(model, stage) === 'windows';
   for (const s of chainOf(stage)) {
-    const users = s.instructions.filter((i) => i.getKeyword() === 'USER');
+    const users = usersOf(s);
     const last = users[users.length - 1];
     if (!last) continue;
     const value = userValue(model, last);
@@ -142,7 +170,8 @@ interface ToolSyntax {
 }
 
 // shadow-utils useradd/groupadd, Debian adduser/addgroup and BusyBox adduser/addgroup.
-const SYNTAX: Record<string, ToolSyntax> = lookupTable({
+// (A Map: the name of every command of the file is looked up, and a lookup in an object first interns it.)
+const SYNTAX = new Map<string, ToolSyntax>(Object.entries({
   useradd: {
     short: 'bcdefgGkKpRPsuZ',
     long: new Set(['--base-dir', '--comment', '--home-dir', '--home', '--expiredate', '--inactive', '--gid', '--groups',
@@ -159,7 +188,7 @@ const SYNTAX: Record<string, ToolSyntax> = lookupTable({
   groupdel: { short: 'RP', long: new Set(['--root', '--prefix']) },
   deluser: { short: '', long: new Set(['--conf', '--backup-to']) },
   delgroup: { short: '', long: new Set(['--conf']) },
-});
+}));
 
 interface ParsedOptions {
   flags: Set<string>;
@@ -227,7 +256,7 @@ function accountsOfCommand(model: DockerfileModel, command: ShellCommand, line: 
 const accountWords = memoByObject((command: ShellCommand): AccountWord[] => {
   const unwrapped = unwrapCommand(command);
   const tool = basename(unwrapped?.name.value ?? null);
-  const syntax = tool ? SYNTAX[tool] : undefined;
+  const syntax = tool ? SYNTAX.get(tool) : undefined;
   if (!unwrapped || !tool || !syntax) return [];
   const { flags, values, positionals } = parseOptions(command.args, unwrapped.firstArg, syntax);
   const out: AccountWord[] = [];
@@ -277,14 +306,26 @@ const accountWords = memoByObject((command: ShellCommand): AccountWord[] => {
 /** Users and groups that the RUN instructions of the given stages create or mention, in document order. */
 export function accountsIn(model: DockerfileModel, stages: Iterable<Stage>): Account[] {
   const out: Account[] = [];
-  for (const stage of stages) {
-    for (const { instruction, shell } of model.runsOf(stage)) {
-      const line = instruction.getRange().start.line;
-      for (const command of shell.script.commands) out.push(...accountsOfCommand(model, command, line));
-    }
-  }
+  for (const stage of stages) out.push(...accountsOfStage(model, stage));
   return out.sort((a, b) => a.line - b.line);
 }
+
+/** The accounts of one stage's RUNs, in order: once per model and stage (the fix reads the final stages, then all). */
+function accountsOfStage(model: DockerfileModel, stage: Stage): readonly Account[] {
+  const known = stageAccounts(model);
+  let accounts = known.get(stage);
+  if (!accounts) {
+    accounts = [];
+    for (const { instruction, shell } of model.runsOf(stage)) {
+      const line = instruction.getRange().start.line;
+      for (const command of shell.script.commands) accounts.push(...accountsOfCommand(model, command, line));
+    }
+    known.set(stage, accounts);
+  }
+  return accounts;
+}
+
+const stageAccounts = memoByObject((_model: DockerfileModel) => new Map<Stage, Account[]>());
 
 /** Non-root users created and still present at the end of the given stages, in creation order. */
 export function createdUsers(model: DockerfileModel, stages: Iterable<Stage>): Account[] {
@@ -451,7 +492,7 @@ export function nonRootBlock(model: DockerfileModel, stage: Stage, scopeLine: nu
   const windows = family === 'windows';
 
   // 1. A non-root user this file already switched to before going back to root.
-  const users = chain.slice().reverse().flatMap((s) => s.instructions.filter((i) => i.getKeyword() === 'USER'));
+  const users = chain.slice().reverse().flatMap((s) => usersOf(s));
   for (const user of users.reverse()) {
     const value = userValue(model, user);
     if (value !== null && classifyUser(value, windows) === 'root') continue;
@@ -517,6 +558,14 @@ function fromRange(model: DockerfileModel, stage: Stage): Range {
 // Tools an entrypoint uses to start as root and then drop to another user (the official images' pattern).
 const PRIVILEGE_DROPPERS = new Set(['gosu', 'su-exec', 'setpriv', 'runuser', 'chpst', 's6-setuidgid', 'setuidgid', 'supervisord']);
 
+// The name is part of the value: one regex test rules out most words before the name is cut out of them.
+const PRIVILEGE_DROPPER_MENTION = new RegExp([...PRIVILEGE_DROPPERS].join('|'));
+
+function namesPrivilegeDropper(word: ShellWord): boolean {
+  return word.value !== null && PRIVILEGE_DROPPER_MENTION.test(word.value)
+    && PRIVILEGE_DROPPERS.has(basename(cutLastLineFrom(word.value, '=')) ?? '');
+}
+
 /**
  * True when the stage (or a stage it builds on) installs or runs a privilege-dropping tool: the entrypoint
  * then probably switches user itself, and forcing USER could break it, so the fix is only offered, not applied by fix-all.
@@ -525,7 +574,7 @@ export function dropsPrivilegesAtRuntime(model: DockerfileModel, stage: Stage): 
   for (const s of chainOf(stage)) {
     for (const { shell } of model.runsOf(s)) {
       for (const command of shell.script.commands) {
-        if ([command.name, ...command.args].some((w) => w.value !== null && PRIVILEGE_DROPPERS.has(basename(cutLastLineFrom(w.value, '=')) ?? ''))) return true;
+        if (namesPrivilegeDropper(command.name) || command.args.some(namesPrivilegeDropper)) return true;
       }
     }
     for (const instruction of s.instructions) {
