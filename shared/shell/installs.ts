@@ -182,13 +182,14 @@ function rpmSpec(word: ShellWord, value: string): PackageSpec | null {
 function systemInstall(command: ShellCommand): InstallCall | null {
   const call = packageManagerCall(command);
   if (!call || call.subcommand === null) return null;
-  const make = (ecosystem: Ecosystem, parse: (w: ShellWord, v: string) => PackageSpec | null): InstallCall => ({
-    ecosystem,
-    tool: call.tool,
-    subcommand: call.subcommand!,
-    command,
-    packages: call.operands.flatMap((w) => (w.value === null ? [] : parse(w, w.value) ?? [])),
-  });
+  const make = (ecosystem: Ecosystem, parse: (w: ShellWord, v: string) => PackageSpec | null): InstallCall => {
+    const packages: PackageSpec[] = [];
+    for (const word of call.operands) {
+      const found = word.value === null ? null : parse(word, word.value);
+      if (found) packages.push(found);
+    }
+    return { ecosystem, tool: call.tool, subcommand: call.subcommand!, command, packages };
+  };
   switch (call.manager) {
     case 'apt':
       return call.subcommand === 'install' ? make('apt', aptSpec) : null;
@@ -252,11 +253,11 @@ function pipSpec(word: ShellWord, value: string): PackageSpec | null {
 
 /** `pip`, `pip3`, `pip3.12`, `/venv/bin/pip`. */
 function isPipProgram(program: string): boolean {
-  return /^pip(\d+(\.\d+)?)?$/.test(program);
+  return program.startsWith('pip') && /^pip(\d+(\.\d+)?)?$/.test(program);
 }
 
 function isPythonProgram(program: string): boolean {
-  return /^python(\d+(\.\d+)?)?$/.test(program);
+  return program.startsWith('python') && /^python(\d+(\.\d+)?)?$/.test(program);
 }
 
 function pipInstall(command: ShellCommand, name: ShellWord, firstArg: number, tool: string): InstallCall | null {
@@ -520,10 +521,11 @@ const innerScriptOnce = memoByObject((command: ShellCommand): { source: string; 
   const unwrapped = unwrapCommand(command);
   if (!unwrapped) return null;
   const program = basename(unwrapped.name.value);
-  if (program === null) return null;
+  const shell = program !== null && SHELL_PROGRAMS.has(program);
+  if (!shell && program !== 'su' && program !== 'runuser') return null; // (most commands: no copy of their words)
   const args = command.args.slice(unwrapped.firstArg);
   let at = -1;
-  if (SHELL_PROGRAMS.has(program)) {
+  if (shell) {
     // options up to the one holding `c` (`-c`, `-ec`, `-xc`, `-lc`)
     for (let i = 0; i < args.length; i++) {
       const v = args[i].value;
@@ -531,7 +533,7 @@ const innerScriptOnce = memoByObject((command: ShellCommand): { source: string; 
       if (v === null || !/^-[A-Za-z]+$/.test(v)) break;
       if (v.includes('c')) { at = i + 1; break; }
     }
-  } else if (program === 'su' || program === 'runuser') {
+  } else { // su, runuser
     at = args.findIndex((w) => w.value === '-c' || w.value === '--command') + 1 || -1;
   }
   const word = at > 0 ? args[at] : undefined;
