@@ -138,6 +138,11 @@ function parseSudo(command: ShellCommand): SudoUse {
   return use;
 }
 
+/** `sudo` or a path to it; the suffix test first spares the copy of every other command's name. */
+function isSudo(name: string | null): boolean {
+  return name !== null && name.endsWith('sudo') && basename(name) === 'sudo';
+}
+
 const isRootName = (user: string) => user === 'root' || /^#?0+$/.test(user);
 
 function removeSudo(model: DockerfileModel, shell: RunShell, command: ShellCommand, use: SudoUse): LocalizedFix['edits'] {
@@ -172,7 +177,7 @@ export const noSudo: Rule = {
       for (const { instruction, shell } of model.runsOf(stage)) {
         let user: RunUser | null = null;
         for (const command of shell.script.commands) {
-          if (basename(command.name.value) !== 'sudo') continue;
+          if (!isSudo(command.name.value)) continue;
           user ??= userAt(model, stage, instruction);
           const use = parseSudo(command);
           const range = model.commandRange(shell, command.name);

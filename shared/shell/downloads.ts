@@ -52,6 +52,10 @@ const OPERATORS = ['&&', '||', '|&', ';;', '|', '&', ';', '(', ')'];
 const OPERATOR_STARTS = '&|;()';
 const REDIRECT_OPS = ['<<<', '<<-', '&>>', '>>', '>|', '>&', '<&', '<>', '&>', '<<', '>', '<'];
 
+/** Characters that end a word or change how the rest of it reads (the others are taken as they are). */
+const WORD_SPECIAL = new Uint8Array(128);
+for (const c of ' \t\n\r;&|<>)\\\'"$`') WORD_SPECIAL[c.charCodeAt(0)] = 1;
+
 /** Splits shell text into words, control operators and redirections (with their target word). */
 export function lex(text: string, base = 0): Token[] {
   const tokens: Token[] = [];
@@ -125,8 +129,11 @@ function lexInto(text: string, base: number, visit: (token: Token) => boolean): 
         i = skipExpansion(text, i);
         continue;
       }
-      if (value !== null) value += c;
-      i++;
+      // An ordinary character, and the ones after it at once (past the start, `(` is one of them).
+      let j = i + 1;
+      while (j < n && !(text.charCodeAt(j) < 128 && WORD_SPECIAL[text.charCodeAt(j)])) j++;
+      if (value !== null) value += text.slice(i, j);
+      i = j;
     }
     if (i === start) return null;
     return { type: 'word', text: text.slice(start, Math.min(i, n)), start: base + start, end: base + Math.min(i, n), value };
@@ -715,21 +722,25 @@ export interface Assignment {
   valueStart: number;
 }
 
-function assignmentsOfTokens(tokens: Token[], out: Assignment[], seen: Set<number>): void {
-  for (const token of tokens) {
-    if (token.type !== 'word') break;
+/**
+ * The assignments that `text` starts with (after `export`, `declare -x`...). Its tokens are read only up to the
+ * first other one: the text of a statement may be a whole `if` block, which starts with no assignment.
+ */
+function assignmentsAtStart(text: string, base: number, out: Assignment[], seen: Set<number>): void {
+  lexInto(text, base, (token) => {
+    if (token.type !== 'word') return false;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(token.text);
     if (!m) {
-      if (token.value !== null && /^(export|declare|typeset|readonly|local)$/.test(token.value!)) continue;
-      if (token.value !== null && /^-[a-zA-Z]+$/.test(token.value!)) continue; // `declare -x`
-      break;
+      if (token.value !== null && /^(export|declare|typeset|readonly|local)$/.test(token.value!)) return true;
+      return token.value !== null && /^-[a-zA-Z]+$/.test(token.value!); // `declare -x`
     }
-    if (seen.has(token.start)) continue;
+    if (seen.has(token.start)) return true;
     seen.add(token.start);
     const valueText = token.text.slice(m[0].length);
     const value = valueText === '' ? '' : firstToken(valueText)?.value ?? null;
     out.push({ name: m[1], value, start: token.start, end: token.end, valueStart: token.start + m[0].length });
-  }
+    return true;
+  });
 }
 
 /** `NAME=value cmd` prefixes, `env NAME=value cmd`, and `export NAME=value` / `NAME=value` statements at the top level. */
@@ -747,7 +758,7 @@ const assignmentsOnce = memoByScript((shell: RunShell): Assignment[] => {
   const seen = new Set<number>();
   for (const command of shell.script.commands) {
     if (command.name.start > command.start) {
-      assignmentsOfTokens(lex(shell.source.slice(command.start, command.name.start), command.start), out, seen);
+      assignmentsAtStart(shell.source.slice(command.start, command.name.start), command.start, out, seen);
     }
     // `env NAME=value cmd` (also behind sudo). (Most commands have no `env` word: found without copying them.)
     if (!isProgram(command.name.value, 'env') && !command.args.some((w) => isProgram(w.value, 'env'))) continue;
@@ -767,12 +778,13 @@ const assignmentsOnce = memoByScript((shell: RunShell): Assignment[] => {
     for (const item of chain) {
       if (item.command) continue;
       // Only statements with no command of their own (`export A=1`, `A=1`): others are pipelines etc.
-      const inner = containsCommand(shell.script.commands, item.start, item.end);
       const text = shell.source.slice(item.start, item.end);
-      const first = firstToken(text, item.start);
-      const declaration = first?.type === 'word' && /^(export|declare|typeset|readonly)$/.test(first.value ?? '');
-      if (inner && !declaration) continue;
-      assignmentsOfTokens(lex(text, item.start), out, seen);
+      if (containsCommand(shell.script.commands, item.start, item.end)) {
+        const first = firstToken(text, item.start);
+        const declaration = first?.type === 'word' && /^(export|declare|typeset|readonly)$/.test(first.value ?? '');
+        if (!declaration) continue;
+      }
+      assignmentsAtStart(text, item.start, out, seen);
     }
   }
   return out.sort((a, b) => a.start - b.start);
