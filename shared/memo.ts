@@ -40,6 +40,18 @@ export function memoByObject<K extends object, V>(compute: (key: K) => V): (key:
   };
 }
 
+/** `compute` once per pair of key objects (kept as long as the first lives), e.g. per model and stage. */
+export function memoByPair<A extends object, B extends object, V>(compute: (a: A, b: B) => V): (a: A, b: B) => V {
+  const byFirst = memoByObject((_a: A) => new Map<B, V>());
+  return (a: A, b: B): V => {
+    const known = byFirst(a);
+    if (known.has(b)) return known.get(b) as V;
+    const value = compute(a, b);
+    known.set(b, value);
+    return value;
+  };
+}
+
 /**
  * `compute` once per parsed script, for functions of a RUN's shell (its script and the source it was parsed
  * from, which the RUN cache keeps together: one script per source text) whose results are at offsets relative

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_KEY_LENGTH, memoByKey, memoByScript } from '../shared/memo';
+import { MAX_KEY_LENGTH, memoByKey, memoByPair, memoByScript } from '../shared/memo';
 
 describe('memoByKey', () => {
   it('computes once per key, and every time for keys too long to keep', () => {
@@ -35,5 +35,20 @@ describe('memoByScript', () => {
     assert.equal(read({ script: a, offset: 20 }), '1@10');
     assert.equal(read({ script: { id: 2 }, offset: 30 }), '2@30');
     assert.deepEqual(seen, [10, 30]);
+  });
+});
+
+describe('memoByPair', () => {
+  it('computes once per pair of objects, null results included, and apart for each first or second key', () => {
+    let calls = 0;
+    const pair = memoByPair((a: { n: number }, b: { n: number }) => { calls++; return a.n === b.n ? null : a.n + b.n; });
+    const [x, y, z] = [{ n: 1 }, { n: 2 }, { n: 1 }];
+    assert.equal(pair(x, y), 3);
+    assert.equal(pair(x, y), 3);
+    assert.equal(pair(x, z), null);
+    assert.equal(pair(x, z), null);
+    assert.equal(calls, 2);
+    assert.equal(pair(y, x), 3);
+    assert.equal(calls, 3, 'the pair in the other order is another pair');
   });
 });

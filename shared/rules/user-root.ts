@@ -7,7 +7,7 @@ import type { Rule } from '../rule';
 import { basename, cutLastLineFrom, unwrapCommand } from '../shell/commands';
 import type { ShellCommand, ShellWord } from '../shell/parser';
 import type { Localized, Position, Range, TextEdit } from '../types';
-import { memoByObject } from '../memo';
+import { memoByObject, memoByPair } from '../memo';
 
 // ---------------------------------------------------------------------------------------------------
 // Who a USER value designates
@@ -59,20 +59,10 @@ function chainOf(stage: Stage): Stage[] {
  * The external image a stage ultimately builds on. ARG defaults may refer to earlier ARGs
  * (`ARG BASE=$REGISTRY/base`), which Docker expands in order, so expansion is repeated. When an ARG has
  * no default, the fixed parts still say something (`node:${V}-alpine` is a Node Alpine image), so the
- * remaining variables are dropped.
+ * remaining variables are dropped. Once per model and stage: this rule, no-sudo (for each RUN with sudo) and
+ * healthcheck ask for the same stages again and again (callers only read the reference).
  */
-export function baseImageOf(model: DockerfileModel, stage: Stage): ImageRef | null {
-  const known = baseImages(model);
-  if (known.has(stage)) return known.get(stage)!;
-  const image = computeBaseImage(model, stage);
-  known.set(stage, image);
-  return image;
-}
-
-// Per model and stage: this rule, no-sudo (for each RUN with sudo) and healthcheck ask for the same stages
-// again and again. (Callers only read the reference.)
-const baseImages = memoByObject((_model: DockerfileModel) => new Map<Stage, ImageRef | null>());
-const families = memoByObject((_model: DockerfileModel) => new Map<Stage, ImageFamily>());
+export const baseImageOf: (model: DockerfileModel, stage: Stage) => ImageRef | null = memoByPair(computeBaseImage);
 
 function computeBaseImage(model: DockerfileModel, stage: Stage): ImageRef | null {
   const chain = chainOf(stage);
@@ -97,12 +87,7 @@ function computeBaseImage(model: DockerfileModel, stage: Stage): ImageRef | null
  * The family of the stage's base image. When the image says nothing, a backtick escape directive or a
  * PowerShell/cmd SHELL in the stages marks a Windows build.
  */
-export function familyOf(model: DockerfileModel, stage: Stage): ImageFamily {
-  const known = families(model);
-  let family = known.get(stage);
-  if (family === undefined) known.set(stage, (family = computeFamily(model, stage)));
-  return family;
-}
+export const familyOf: (model: DockerfileModel, stage: Stage) => ImageFamily = memoByPair(computeFamily);
 
 function computeFamily(model: DockerfileModel, stage: Stage): ImageFamily {
   const family = imageFamily(baseImageOf(model, stage));
@@ -311,21 +296,14 @@ export function accountsIn(model: DockerfileModel, stages: Iterable<Stage>): Acc
 }
 
 /** The accounts of one stage's RUNs, in order: once per model and stage (the fix reads the final stages, then all). */
-function accountsOfStage(model: DockerfileModel, stage: Stage): readonly Account[] {
-  const known = stageAccounts(model);
-  let accounts = known.get(stage);
-  if (!accounts) {
-    accounts = [];
-    for (const { instruction, shell } of model.runsOf(stage)) {
-      const line = instruction.getRange().start.line;
-      for (const command of shell.script.commands) accounts.push(...accountsOfCommand(model, command, line));
-    }
-    known.set(stage, accounts);
+const accountsOfStage = memoByPair((model: DockerfileModel, stage: Stage): readonly Account[] => {
+  const accounts: Account[] = [];
+  for (const { instruction, shell } of model.runsOf(stage)) {
+    const line = instruction.getRange().start.line;
+    for (const command of shell.script.commands) accounts.push(...accountsOfCommand(model, command, line));
   }
   return accounts;
-}
-
-const stageAccounts = memoByObject((_model: DockerfileModel) => new Map<Stage, Account[]>());
+});
 
 /** Non-root users created and still present at the end of the given stages, in creation order. */
 export function createdUsers(model: DockerfileModel, stages: Iterable<Stage>): Account[] {
