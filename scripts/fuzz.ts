@@ -13,12 +13,16 @@
 // of test/fixtures/fuzz-regressions. `npm run fuzz` is the long run:
 //
 //   npm run fuzz -- [--runs 100000] [--seed N] [--max-long 1100000] [--out fuzz-findings] [--time-scale 1]
-//                   [--max-failures 50 (distinct)] [--hang-seconds 60] [--strict]
+//                   [--max-failures 50 (distinct)] [--hang-seconds 60] [--strict] [--jobs 1]
 //
 // It prints the seed first; every distinct violation is printed and its case (recipe + text) written to
 // --out, so it can be turned into a regression file (see test/fixtures/fuzz-regressions/README.md). Cases
 // run in a worker thread: one that takes longer than --hang-seconds (default 60, more for big inputs) is
 // reported as a hang and the worker replaced; the case being checked is always in --out/current.json.
+// --jobs N checks N cases at a time, one worker thread each (the same cases as with one: case numbers do not
+// change); each worker's current case is then in --out/current-<worker>.json. On a machine with N free CPUs,
+// N times the cases per second, but the time budgets need a CPU per worker: more jobs than free CPUs make cases
+// wait for one and miss their budget.
 // Known issues (the `known` regression files) are skipped unless --strict.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -702,15 +706,21 @@ async function main(): Promise<void> {
   const outDir = path.resolve(argValue(args, '--out') ?? 'fuzz-findings');
   const stopAfter = Number(argValue(args, '--max-failures') ?? 50);
   const hangSeconds = Number(argValue(args, '--hang-seconds') ?? 60);
-  console.log(`fuzz: seed ${seed}, ${runs} cases, long lines up to ${maxLong} chars, time scale ${timeScale}`);
+  const jobs = Number(argValue(args, '--jobs') ?? 1);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new Error(`--jobs must be a whole number from 1 to 64, not ${argValue(args, '--jobs')}`);
+  console.log(`fuzz: seed ${seed}, ${runs} cases, long lines up to ${maxLong} chars, time scale ${timeScale}, ${jobs} worker${jobs === 1 ? '' : 's'}`);
   console.log(`replay: npm run fuzz -- --seed ${seed} --runs ${runs}${maxLong !== RUNNER_LIMITS.maxLong ? ` --max-long ${maxLong}` : ''}`);
 
   const seeds = loadSeeds();
   console.log(`fuzz: ${seeds.texts.length} seed files`);
   const limits = { ...RUNNER_LIMITS, maxLong };
-  const runner = new CaseRunner(timeScale, 20);
+  // The same cases in the same order as one fc.check run with this seed (fast-check's sample and check draw
+  // from one stream), whatever --jobs is: a case number means the same case with 1 or 2 workers.
+  const recipes = fc.sample(recipeArbitrary(seeds.texts.length, limits), { seed, numRuns: runs });
+  const runners = Array.from({ length: jobs }, () => new CaseRunner(timeScale, 20));
   let failures = 0;
   let done = 0;
+  let next = 0;
   let slowest = { ms: 0, chars: 0, ratio: 0 };
   const started = Date.now();
   const seen = new Set<string>();
@@ -718,44 +728,50 @@ async function main(): Promise<void> {
   const strict = args.includes('--strict');
   if (known.length) console.log(`fuzz: ${known.length} known issues ${strict ? 'count as failures (--strict)' : 'are skipped (--strict to count them)'}`);
   fs.mkdirSync(outDir, { recursive: true });
+  /** Where worker `j` writes the case it is checking (current.json with one worker). */
+  const currentFile = (j: number) => path.join(outDir, jobs === 1 ? 'current.json' : `current-${j + 1}.json`);
+
+  const checkCase = async (runner: CaseRunner, j: number, index: number): Promise<void> => {
+    const recipe = recipes[index];
+    const number = index + 1;
+    fs.writeFileSync(currentFile(j), JSON.stringify({ seed, case: number, recipe }));
+    const text = materialize(recipe, seeds.texts);
+    // A lint gets 20 budgets per lint of the case (fixes and fix-all included), and at least --hang-seconds.
+    const deadline = Math.max(hangSeconds * 1000, 20 * 30 * budgetMs(text, Math.max(timeScale, 1)));
+    const all = await runner.check(text, deadline);
+    const { ms } = all;
+    const violations = strict ? all.violations : all.violations.filter((v) => !isKnown(v, known));
+    const ratio = ms / budgetMs(text);
+    if (ratio > slowest.ratio) slowest = { ms, chars: text.length, ratio };
+    done++;
+    if (done % 500 === 0) {
+      const rate = done / ((Date.now() - started) / 1000);
+      console.log(`fuzz: ${done}/${runs} cases, ${failures} failing, ${rate.toFixed(1)}/s, slowest ${slowest.ms.toFixed(0)} ms for ${slowest.chars} chars (${(slowest.ratio * 100).toFixed(0)}% of budget)`);
+    }
+    if (!violations.length) return;
+    failures++;
+    // One report per distinct problem (property + first line of the detail, numbers blurred).
+    const key = violations.map((v) => `${v.property}:${v.detail.split(' | ')[0].replace(/\d+/g, 'N')}`).join('\n');
+    if (seen.has(key)) return;
+    seen.add(key);
+    const file = path.join(outDir, `case-${seed}-${number}.json`);
+    fs.writeFileSync(file, JSON.stringify({ seed, case: number, recipe, violations, text }, null, 1));
+    console.log(`FAIL #${failures} (case ${number}, ${text.length} chars) -> ${file}`);
+    for (const v of violations) console.log(`  ${v.property}: ${v.detail.slice(0, 1000)}`);
+    console.log(`  recipe: ${JSON.stringify(recipe).slice(0, 400)}`);
+  };
+
+  // Each worker takes the next unchecked case until none is left (or too many distinct problems were seen):
+  // one run surfaces every distinct problem, not just the first.
+  const work = async (runner: CaseRunner, j: number): Promise<void> => {
+    while (next < recipes.length && seen.size < stopAfter) await checkCase(runner, j, next++);
+  };
   try {
-    await fc.check(
-      fc.asyncProperty(recipeArbitrary(seeds.texts.length, limits), async (recipe) => {
-        fs.writeFileSync(path.join(outDir, 'current.json'), JSON.stringify({ seed, case: done + 1, recipe }));
-        const text = materialize(recipe, seeds.texts);
-        // A lint gets 20 budgets per lint of the case (fixes and fix-all included), and at least --hang-seconds.
-        const deadline = Math.max(hangSeconds * 1000, 20 * 30 * budgetMs(text, Math.max(timeScale, 1)));
-        const all = await runner.check(text, deadline);
-        const { ms } = all;
-        const violations = strict ? all.violations : all.violations.filter((v) => !isKnown(v, known));
-        const ratio = ms / budgetMs(text);
-        if (ratio > slowest.ratio) slowest = { ms, chars: text.length, ratio };
-        done++;
-        if (done % 500 === 0) {
-          const rate = done / ((Date.now() - started) / 1000);
-          console.log(`fuzz: ${done}/${runs} cases, ${failures} failing, ${rate.toFixed(1)}/s, slowest ${slowest.ms.toFixed(0)} ms for ${slowest.chars} chars (${(slowest.ratio * 100).toFixed(0)}% of budget)`);
-        }
-        if (!violations.length) return true;
-        failures++;
-        // One report per distinct problem (property + first line of the detail, numbers blurred).
-        const key = violations.map((v) => `${v.property}:${v.detail.split(' | ')[0].replace(/\d+/g, 'N')}`).join('\n');
-        const fresh = !seen.has(key);
-        seen.add(key);
-        if (fresh) {
-          const file = path.join(outDir, `case-${seed}-${done}.json`);
-          fs.writeFileSync(file, JSON.stringify({ seed, case: done, recipe, violations, text }, null, 1));
-          console.log(`FAIL #${failures} (case ${done}, ${text.length} chars) -> ${file}`);
-          for (const v of violations) console.log(`  ${v.property}: ${v.detail.slice(0, 1000)}`);
-          console.log(`  recipe: ${JSON.stringify(recipe).slice(0, 400)}`);
-        }
-        if (seen.size >= stopAfter) throw new Error(`stopping after ${seen.size} distinct problems (${failures} failing cases)`);
-        return true; // keep going: one run should surface every distinct problem, not just the first
-      }),
-      { seed, numRuns: runs, endOnFailure: true },
-    );
+    await Promise.all(runners.map(work));
   } finally {
-    runner.stop();
+    for (const runner of runners) runner.stop();
   }
+  if (seen.size >= stopAfter) console.log(`fuzz: stopped after ${seen.size} distinct problems (${failures} failing cases)`);
   const seconds = (Date.now() - started) / 1000;
   console.log(`fuzz: done, seed ${seed}, ${done} cases in ${seconds.toFixed(0)} s, ${failures} failing (${seen.size} distinct)`);
   process.exitCode = failures ? 1 : 0;
