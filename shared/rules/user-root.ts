@@ -363,12 +363,13 @@ export function hasOpenHeredoc(model: DockerfileModel): boolean {
 const openHeredocs = new WeakMap<DockerfileModel, boolean>();
 
 function computeOpenHeredoc(model: DockerfileModel): boolean {
-  // Every heredoc starts with `<<`: most documents have none, and then nothing needs reading.
-  if (!model.text.includes('<<')) return false;
+  // Every heredoc starts with `<<`, but its two `<` may stand on two lines joined by a continuation (`ADD <\`,
+  // then `<EOF`): only a document or an instruction with no `<` at all is known to have none without reading.
+  if (!model.text.includes('<')) return false;
   return model.instructions.some((instruction) => {
     const range = instruction.getRange();
     const text = model.text.slice(model.index.offsetAt(range.start), model.index.offsetAt(range.end));
-    if (!text.includes('<<')) return false;
+    if (!text.includes('<')) return false;
     // (every instruction has getHeredocs; dockerfile-ast makes it public on RUN, COPY and ADD only)
     const heredocs = (instruction as unknown as { getHeredocs(): Array<{ getDelimiterRange(): unknown }> }).getHeredocs();
     if (heredocs.some((h) => h.getDelimiterRange() === null)) return true;

@@ -234,6 +234,19 @@ describe('the fix', () => {
     assert.deepEqual(f.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 49 } });
   });
 
+  it('offers no fix while the file ends in an unterminated heredoc, its opener split by a continuation too', () => {
+    // Inserted lines would land in the heredoc's body: the finding would stay and every fix-all add them again.
+    for (const text of ['FROM debian\nRUN <<EOF\necho hi\n', 'FROM debian AS a\nADD <\\\n<A /a\nFROM debian\nCMD ["x"]\n',
+      'FROM debian AS a\nADD <\\\r\n\\\r\n<A /a\nFROM debian\nCMD ["x"]\n']) {
+      const [finding] = findingsOf(text, 'user-root');
+      assert.ok(finding, `expected a finding in ${JSON.stringify(text)}`);
+      assert.deepEqual(finding.fixes, [], JSON.stringify(text));
+    }
+    // A terminated heredoc opened the same way, and a `<` that opens none, keep the fix.
+    assert.equal(findingsOf('FROM debian\nRUN <\\\n<EOF\necho hi\nEOF\n', 'user-root')[0].fixes.length, 1);
+    assert.equal(findingsOf('FROM debian\nRUN sort < /etc/passwd\n', 'user-root')[0].fixes.length, 1);
+  });
+
   it('speaks Spanish', () => {
     const [f] = lint('FROM debian\n', { locale: 'es' }).filter((x) => x.ruleId === 'user-root');
     assert.match(f.message, /La etapa final no tiene USER/);
