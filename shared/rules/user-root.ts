@@ -98,14 +98,8 @@ function computeFamily(model: DockerfileModel, stage: Stage): ImageFamily {
   return windowsShell ? 'windows' : 'unknown';
 }
 
-const USERS = new WeakMap<Stage, Instruction[]>();
-
-/** The USER instructions of a stage (cached: files with thousands of RUNs ask for every sudo). */
-export function usersOf(stage: Stage): Instruction[] {
-  let users = USERS.get(stage);
-  if (!users) USERS.set(stage, users = stage.instructions.filter((i) => i.getKeyword() === 'USER'));
-  return users;
-}
+/** The USER instructions of a stage (once per stage: files with thousands of RUNs ask for every sudo). */
+export const usersOf: (stage: Stage) => Instruction[] = memoByObject((stage: Stage) => stage.instructions.filter((i) => i.getKeyword() === 'USER'));
 
 export interface EffectiveUser {
   kind: UserKind;
@@ -352,15 +346,9 @@ const HEREDOC_OPENER = /(?<!<)<<-?[ \t]*(["']?)[A-Za-z_][\w.-]*\1/;
  * Whether a heredoc of the document is open: it has no closing delimiter (being typed), or dockerfile-ast could
  * not read the heredocs of an instruction that opens one (broken line endings). Everything after an open heredoc
  * may be its body, so text inserted further down could land inside it: the insertion fixes are then withheld.
+ * Once per model: several rules ask, and reading heredocs is a good part of a lint.
  */
-export function hasOpenHeredoc(model: DockerfileModel): boolean {
-  let known = openHeredocs.get(model);
-  if (known === undefined) openHeredocs.set(model, (known = computeOpenHeredoc(model)));
-  return known;
-}
-
-/** Per model: asked by several rules, and reading heredocs is a good part of a lint. */
-const openHeredocs = new WeakMap<DockerfileModel, boolean>();
+export const hasOpenHeredoc: (model: DockerfileModel) => boolean = memoByObject(computeOpenHeredoc);
 
 function computeOpenHeredoc(model: DockerfileModel): boolean {
   // Every heredoc starts with `<<`, but its two `<` may stand on two lines joined by a continuation (`ADD <\`,
